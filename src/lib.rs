@@ -1,0 +1,3 @@
+//! mpi: patient identity resolution (a Master Patient Index).
+
+pub mod domain;
