@@ -1,1 +1,287 @@
-fn main() {}
+//! The `mpi` command line: batch deduplication, linkage, training, explanation, evaluation.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use mpi::batch::blocking::BlockingLimits;
+use mpi::batch::dedup::{self, BatchConfig};
+use mpi::batch::input::{self, InputOptions};
+use mpi::batch::mapping::ColumnMap;
+use mpi::batch::{eval, link, output};
+use mpi::matching::{Matcher, Model, TermFrequencies};
+
+#[derive(Parser)]
+#[command(
+    name = "mpi",
+    version,
+    about = "Patient identity resolution: deduplicate, link and explain patient records"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Find the records of one file that describe the same person.
+    Dedup(DedupArgs),
+    /// Link the records of two files that describe the same person.
+    Link(LinkArgs),
+    /// Estimate a model's m and u from an unlabelled file (EM over blocked pairs).
+    Train(TrainArgs),
+    /// Explain the score of two records of a file.
+    Explain(ExplainArgs),
+    /// Pairwise precision, recall and F1 of a clusters or links file against truth.
+    Eval(EvalArgs),
+}
+
+#[derive(Args)]
+struct InputArgs {
+    /// Column mapping `field=column[+column…],…`, or `@FILE` for a mapping file.
+    #[arg(long)]
+    map: Option<String>,
+    /// Skip and count malformed rows instead of stopping at the first one.
+    #[arg(long)]
+    skip_bad_rows: bool,
+    /// Model file (default: the shipped models/default.json).
+    #[arg(long)]
+    model: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct DedupArgs {
+    input: PathBuf,
+    /// Where to write `record_id,cluster_id`.
+    #[arg(long)]
+    out: PathBuf,
+    /// Where to write the scored pairs (link, review, or stopped by a rule).
+    #[arg(long)]
+    pairs: Option<PathBuf>,
+    /// With --pairs: write every candidate pair, not only the likely ones.
+    #[arg(long)]
+    all_pairs: bool,
+    /// Ground truth `record_id,entity_id[,tags]`: prints precision, recall, F1.
+    #[arg(long)]
+    truth: Option<PathBuf>,
+    #[command(flatten)]
+    input_args: InputArgs,
+}
+
+#[derive(Args)]
+struct LinkArgs {
+    left: PathBuf,
+    right: PathBuf,
+    /// Where to write the links.
+    #[arg(long)]
+    out: PathBuf,
+    /// Where to write every scored pair at or near the review threshold.
+    #[arg(long)]
+    pairs: Option<PathBuf>,
+    #[arg(long)]
+    truth: Option<PathBuf>,
+    /// Allow a record to link to several records of the other file.
+    #[arg(long)]
+    many: bool,
+    #[command(flatten)]
+    input_args: InputArgs,
+}
+
+#[derive(Args)]
+struct TrainArgs {
+    input: PathBuf,
+    /// Where to write the trained model.
+    #[arg(long)]
+    out: PathBuf,
+    /// Model to start from (levels, rules, thresholds; default: the shipped model).
+    #[arg(long)]
+    from: Option<PathBuf>,
+    /// Version string of the new model.
+    #[arg(long)]
+    version: Option<String>,
+    /// Random pairs sampled for u.
+    #[arg(long, default_value_t = 2_000_000)]
+    random_pairs: usize,
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Column mapping `field=column[+column…],…`, or `@FILE` for a mapping file.
+    #[arg(long)]
+    map: Option<String>,
+    /// Skip and count malformed rows instead of stopping at the first one.
+    #[arg(long)]
+    skip_bad_rows: bool,
+}
+
+#[derive(Args)]
+struct ExplainArgs {
+    input: PathBuf,
+    id_a: String,
+    id_b: String,
+    /// Print JSON instead of the waterfall.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    input_args: InputArgs,
+}
+
+#[derive(Args)]
+struct EvalArgs {
+    /// `record_id,cluster_id` or `left_id,right_id,…` predictions.
+    predictions: PathBuf,
+    #[arg(long)]
+    truth: PathBuf,
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("MPI_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Dedup(args) => run_dedup(args),
+        Command::Link(args) => run_link(args),
+        Command::Train(args) => run_train(args),
+        Command::Explain(args) => run_explain(args),
+        Command::Eval(args) => run_eval(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn load_model(path: Option<&Path>) -> anyhow::Result<Model> {
+    Ok(match path {
+        Some(p) => Model::load(p)?,
+        None => Model::default_model(),
+    })
+}
+
+fn batch_config(args: &InputArgs, truth: Option<PathBuf>) -> anyhow::Result<BatchConfig> {
+    let map = match &args.map {
+        Some(m) => ColumnMap::from_arg(m)?,
+        None => ColumnMap::default(),
+    };
+    Ok(BatchConfig {
+        input: InputOptions {
+            map,
+            skip_bad_rows: args.skip_bad_rows,
+        },
+        limits: BlockingLimits::default(),
+        truth,
+        keep_all_pairs: false,
+    })
+}
+
+fn run_dedup(args: DedupArgs) -> anyhow::Result<()> {
+    let model = load_model(args.input_args.model.as_deref())?;
+    let mut config = batch_config(&args.input_args, args.truth.clone())?;
+    config.keep_all_pairs = args.all_pairs;
+    let run = dedup::dedup(&args.input, model, &config)?;
+    output::write_clusters(&args.out, &run)?;
+    if let Some(p) = &args.pairs {
+        let all = args.all_pairs;
+        output::write_pairs(
+            p,
+            &run.records.ids,
+            run.scored
+                .kept
+                .iter()
+                .filter(|p| all || p.decision != mpi::matching::Decision::NoMatch || p.rules != 0),
+        )?;
+    }
+    eprint!("{}", output::dedup_summary(&run));
+    Ok(())
+}
+
+fn run_link(args: LinkArgs) -> anyhow::Result<()> {
+    let model = load_model(args.input_args.model.as_deref())?;
+    let config = batch_config(&args.input_args, args.truth.clone())?;
+    let run = link::link(&args.left, &args.right, model, &config, !args.many)?;
+    output::write_links(&args.out, &run)?;
+    if let Some(p) = &args.pairs {
+        output::write_pairs(
+            p,
+            &run.records.ids,
+            run.scored
+                .kept
+                .iter()
+                .filter(|p| p.decision != mpi::matching::Decision::NoMatch || p.rules != 0),
+        )?;
+    }
+    eprint!("{}", output::link_summary(&run));
+    Ok(())
+}
+
+fn run_train(args: TrainArgs) -> anyhow::Result<()> {
+    let start = load_model(args.from.as_deref())?;
+    let map = match &args.map {
+        Some(m) => ColumnMap::from_arg(m)?,
+        None => ColumnMap::default(),
+    };
+    let options = mpi::batch::train::TrainOptions {
+        input: InputOptions {
+            map,
+            skip_bad_rows: args.skip_bad_rows,
+        },
+        random_pairs: args.random_pairs,
+        seed: args.seed,
+        version: args.version,
+    };
+    let (model, report) = mpi::batch::train::train_file(&args.input, &start, &options)?;
+    std::fs::write(&args.out, model.to_json() + "\n")
+        .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", args.out.display()))?;
+    eprintln!(
+        "trained {} on {} blocked pairs ({} patterns) and {} random pairs: {} iterations{}, \
+         match share {:.4}, expected matches {:.0}, prior {:.3e}",
+        model.version,
+        report.blocked_pairs,
+        report.distinct_patterns,
+        report.random_pairs,
+        report.iterations,
+        if report.converged {
+            ""
+        } else {
+            " (not converged)"
+        },
+        report.match_share,
+        report.expected_matches,
+        report.prior_match_probability
+    );
+    Ok(())
+}
+
+fn run_explain(args: ExplainArgs) -> anyhow::Result<()> {
+    let model = load_model(args.input_args.model.as_deref())?;
+    let config = batch_config(&args.input_args, None)?;
+    let records = input::read_records(&args.input, &config.input)?;
+    let find = |id: &str| {
+        records.position(id).ok_or_else(|| {
+            anyhow::anyhow!("{}: no record with record_id '{id}'", args.input.display())
+        })
+    };
+    let (a, b) = (find(&args.id_a)?, find(&args.id_b)?);
+    let matcher = Matcher::new(model, TermFrequencies::from_records(&records.records));
+    let explanation = matcher.explain(&records.records[a], &records.records[b]);
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&explanation)?);
+    } else {
+        print!("{}", explanation.waterfall());
+    }
+    Ok(())
+}
+
+fn run_eval(args: EvalArgs) -> anyhow::Result<()> {
+    let truth = eval::read_truth(&args.truth)?;
+    let evaluation = eval::evaluate_file(&args.predictions, &truth)?;
+    print!("{evaluation}");
+    Ok(())
+}

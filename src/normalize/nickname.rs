@@ -63,6 +63,11 @@ pub fn related(a: &str, b: &str) -> bool {
     }
 }
 
+/// True when the name is in the nickname table (a name people are actually given).
+pub fn is_known(name: &str) -> bool {
+    NICKNAMES.ids.contains_key(name)
+}
+
 /// The formal name a given name most likely stands for (BOB → ROBERT): the longest of the
 /// name and its related names, ties broken alphabetically; the name itself when unknown.
 pub fn canonical(name: &str) -> &str {

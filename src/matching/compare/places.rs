@@ -1,0 +1,110 @@
+//! Comparisons of street addresses, cities and postal codes.
+
+use super::{MISSING, jaro_winkler, one_edit_or_transposition};
+use crate::normalize::Address;
+
+/// Address levels, strongest first.
+pub const ADDRESS_LEVELS: &[&str] = &[
+    "exact",
+    "same_street_number",
+    "fuzzy",
+    "same_street",
+    "different",
+];
+/// City levels, strongest first.
+pub const CITY_LEVELS: &[&str] = &["exact", "fuzzy", "different"];
+/// Postal-code levels, strongest first.
+pub const POSTAL_LEVELS: &[&str] = &["exact", "one_edit", "different"];
+
+/// Compares addresses: the whole line, then house number and street, then street alone.
+pub fn compare_address(a: Option<&Address>, b: Option<&Address>) -> u8 {
+    let (Some(a), Some(b)) = (a, b) else {
+        return MISSING;
+    };
+    if a.line == b.line {
+        return 1;
+    }
+    let street_jw = jaro_winkler(&a.street, &b.street);
+    let same_number = a.number.is_some() && a.number == b.number;
+    if same_number && (a.street == b.street || street_jw >= 0.90) {
+        return 2;
+    }
+    if jaro_winkler(&a.line, &b.line) >= 0.90 {
+        return 3;
+    }
+    if !a.street.is_empty() && (a.street == b.street || street_jw >= 0.95) {
+        return 4;
+    }
+    5
+}
+
+/// Compares cities: exact, close (Jaro–Winkler ≥ 0.92), different.
+pub fn compare_city(a: Option<&str>, b: Option<&str>) -> u8 {
+    let (Some(a), Some(b)) = (a, b) else {
+        return MISSING;
+    };
+    if a == b {
+        1
+    } else if jaro_winkler(a, b) >= 0.92 {
+        2
+    } else {
+        3
+    }
+}
+
+/// Compares postal codes: exact, one character wrong or two transposed, different.
+pub fn compare_postal(a: Option<&str>, b: Option<&str>) -> u8 {
+    let (Some(a), Some(b)) = (a, b) else {
+        return MISSING;
+    };
+    if a == b {
+        1
+    } else if one_edit_or_transposition(a.as_bytes(), b.as_bytes()) {
+        2
+    } else {
+        3
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::address::parse_address;
+
+    fn level(a: &str, b: &str) -> &'static str {
+        let a = parse_address(a).unwrap();
+        let b = parse_address(b).unwrap();
+        match compare_address(a.as_ref(), b.as_ref()) {
+            0 => "missing",
+            l => ADDRESS_LEVELS[l as usize - 1],
+        }
+    }
+
+    #[test]
+    fn address_levels() {
+        assert_eq!(level("12 Main Street", "12 MAIN ST"), "exact");
+        assert_eq!(
+            level("12 Main Street Apt 4", "12 Main St"),
+            "same_street_number"
+        );
+        assert_eq!(
+            level("12 Main Street", "12 Mian Street"),
+            "same_street_number"
+        );
+        assert_eq!(level("12 Main Street", "14 Main Street"), "fuzzy");
+        assert_eq!(level("1200 Main Street", "45 Main Street"), "same_street");
+        assert_eq!(level("12 Main Street", "98 Oak Avenue"), "different");
+        assert_eq!(level("", "98 Oak Avenue"), "missing");
+    }
+
+    #[test]
+    fn city_and_postal_levels() {
+        assert_eq!(compare_city(Some("BOSTON"), Some("BOSTON")), 1);
+        assert_eq!(compare_city(Some("BOSTON"), Some("BOSTN")), 2);
+        assert_eq!(compare_city(Some("BOSTON"), Some("DALLAS")), 3);
+        assert_eq!(compare_postal(Some("02139"), Some("02139")), 1);
+        assert_eq!(compare_postal(Some("02139"), Some("02193")), 2);
+        assert_eq!(compare_postal(Some("02139"), Some("90210")), 3);
+        assert_eq!(compare_postal(None, Some("90210")), 0);
+    }
+}

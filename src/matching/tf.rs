@@ -1,0 +1,67 @@
+//! Term frequencies of names: how many records carry each given and family name, so that
+//! agreeing on a common name counts for less than agreeing on a rare one.
+
+use compact_str::CompactString;
+use rustc_hash::FxHashMap;
+
+use super::compare::Field;
+use crate::normalize::NormalizedRecord;
+
+/// Counts of given and family names over a set of records.
+#[derive(Debug, Clone, Default)]
+pub struct TermFrequencies {
+    given: FxHashMap<CompactString, u32>,
+    family: FxHashMap<CompactString, u32>,
+    given_total: u64,
+    family_total: u64,
+}
+
+impl TermFrequencies {
+    /// Counts the names of these records.
+    pub fn from_records<'a>(records: impl IntoIterator<Item = &'a NormalizedRecord>) -> Self {
+        let mut tf = TermFrequencies::default();
+        for r in records {
+            tf.add(r);
+        }
+        tf
+    }
+
+    /// Adds one record's names.
+    pub fn add(&mut self, r: &NormalizedRecord) {
+        if let Some(g) = &r.given {
+            *self.given.entry(g.text.clone()).or_default() += 1;
+            self.given_total += 1;
+        }
+        if let Some(f) = &r.family {
+            *self.family.entry(f.text.clone()).or_default() += 1;
+            self.family_total += 1;
+        }
+    }
+
+    /// Share of records (with the field present) carrying this value; `None` when the
+    /// field has no table or the value was never seen.
+    pub fn frequency(&self, field: Field, value: &str) -> Option<f64> {
+        let (map, total) = match field {
+            Field::GivenName => (&self.given, self.given_total),
+            Field::FamilyName => (&self.family, self.family_total),
+            _ => return None,
+        };
+        let count = *map.get(value)?;
+        (total > 0).then(|| count as f64 / total as f64)
+    }
+
+    /// How many records carry this value.
+    pub fn count(&self, field: Field, value: &str) -> u32 {
+        let map = match field {
+            Field::GivenName => &self.given,
+            Field::FamilyName => &self.family,
+            _ => return 0,
+        };
+        map.get(value).copied().unwrap_or(0)
+    }
+
+    /// True when no names were counted.
+    pub fn is_empty(&self) -> bool {
+        self.given_total == 0 && self.family_total == 0
+    }
+}
