@@ -48,6 +48,10 @@ struct InputArgs {
     /// Model file (default: the shipped models/default.json).
     #[arg(long)]
     model: Option<PathBuf>,
+    /// Turn off the guard rules (twins, Jr/Sr, household, common name): only for data
+    /// known to contain no such look-alikes, such as the FEBRL benchmark.
+    #[arg(long)]
+    no_guards: bool,
 }
 
 #[derive(Args)]
@@ -165,6 +169,15 @@ fn load_model(path: Option<&Path>) -> anyhow::Result<Model> {
     })
 }
 
+fn input_model(args: &InputArgs) -> anyhow::Result<Model> {
+    let mut model = load_model(args.model.as_deref())?;
+    if args.no_guards {
+        model.disable_guards();
+        eprintln!("guard rules are off (--no-guards)");
+    }
+    Ok(model)
+}
+
 fn batch_config(args: &InputArgs, truth: Option<PathBuf>) -> anyhow::Result<BatchConfig> {
     let map = match &args.map {
         Some(m) => ColumnMap::from_arg(m)?,
@@ -182,7 +195,7 @@ fn batch_config(args: &InputArgs, truth: Option<PathBuf>) -> anyhow::Result<Batc
 }
 
 fn run_dedup(args: DedupArgs) -> anyhow::Result<()> {
-    let model = load_model(args.input_args.model.as_deref())?;
+    let model = input_model(&args.input_args)?;
     let mut config = batch_config(&args.input_args, args.truth.clone())?;
     config.keep_all_pairs = args.all_pairs;
     let run = dedup::dedup(&args.input, model, &config)?;
@@ -203,7 +216,7 @@ fn run_dedup(args: DedupArgs) -> anyhow::Result<()> {
 }
 
 fn run_link(args: LinkArgs) -> anyhow::Result<()> {
-    let model = load_model(args.input_args.model.as_deref())?;
+    let model = input_model(&args.input_args)?;
     let config = batch_config(&args.input_args, args.truth.clone())?;
     let run = link::link(&args.left, &args.right, model, &config, !args.many)?;
     output::write_links(&args.out, &run)?;
@@ -260,7 +273,7 @@ fn run_train(args: TrainArgs) -> anyhow::Result<()> {
 }
 
 fn run_explain(args: ExplainArgs) -> anyhow::Result<()> {
-    let model = load_model(args.input_args.model.as_deref())?;
+    let model = input_model(&args.input_args)?;
     let config = batch_config(&args.input_args, None)?;
     let records = input::read_records(&args.input, &config.input)?;
     let find = |id: &str| {

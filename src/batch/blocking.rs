@@ -36,10 +36,14 @@ pub enum Pass {
     BirthDateFamilyInitial,
     /// Family-name sound and postal code.
     FamilyPostal,
+    /// Given-name sound and postal code.
+    GivenPostal,
+    /// The identifier's digits in sorted order (survives transpositions).
+    IdentifierDigits,
 }
 
 impl Pass {
-    pub const ALL: [Pass; 11] = [
+    pub const ALL: [Pass; 13] = [
         Pass::FamilyBirthYear,
         Pass::GivenBirthDate,
         Pass::NameSounds,
@@ -51,6 +55,8 @@ impl Pass {
         Pass::BirthDatePostal,
         Pass::BirthDateFamilyInitial,
         Pass::FamilyPostal,
+        Pass::GivenPostal,
+        Pass::IdentifierDigits,
     ];
 
     /// The blocking key of a record for this pass, if it has the values.
@@ -91,6 +97,15 @@ impl Pass {
             Pass::FamilyPostal => {
                 r.family.as_ref()?.phonetic[0].hash(&mut h);
                 r.postal_code.as_ref()?.hash(&mut h);
+            }
+            Pass::GivenPostal => {
+                r.given.as_ref()?.phonetic[0].hash(&mut h);
+                r.postal_code.as_ref()?.hash(&mut h);
+            }
+            Pass::IdentifierDigits => {
+                let mut digits = r.ssn?.digits()?.into_bytes();
+                digits.sort_unstable();
+                digits.hash(&mut h);
             }
             Pass::BirthDateFamilyInitial => {
                 r.birth_date?.as_number().hash(&mut h);

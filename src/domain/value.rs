@@ -257,7 +257,7 @@ impl Phone {
             return Err(ValueError::Placeholder);
         }
         let local = &digits[digits.len() - 7..];
-        if local.starts_with("555") && local[3..].starts_with("01") || local == "0000000" {
+        if local == "0000000" || local == "5555555" {
             return Err(ValueError::Placeholder);
         }
         Ok(Self {
@@ -461,7 +461,8 @@ mod tests {
         assert_eq!(Phone::parse("000-000-0000"), Err(ValueError::Placeholder));
         assert_eq!(Phone::parse("999-999-9999"), Err(ValueError::Placeholder));
         assert_eq!(Phone::parse("123-456-7890"), Err(ValueError::Placeholder));
-        assert_eq!(Phone::parse("617-555-0123"), Err(ValueError::Placeholder));
+        assert_eq!(Phone::parse("617-000-0000"), Err(ValueError::Placeholder));
+        assert!(Phone::parse("617-555-0123").is_ok());
         assert_eq!(Phone::parse("12345"), Err(ValueError::Unparseable));
         assert_eq!(Phone::parse("call me"), Err(ValueError::Unparseable));
     }

@@ -404,6 +404,22 @@ impl Model {
         }
     }
 
+    /// Turns off the guard rules (twins, generations, household, common name), for data
+    /// known to hold no such look-alikes; the certain rule stays.
+    pub fn disable_guards(&mut self) {
+        let r = &mut self.rules;
+        r.twins = false;
+        r.generations = false;
+        r.household = false;
+        r.common_name = false;
+    }
+
+    /// True when every guard rule is on.
+    pub fn guards_enabled(&self) -> bool {
+        let r = &self.rules;
+        r.twins && r.generations && r.household && r.common_name
+    }
+
     /// The model as pretty JSON.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("model serializes")

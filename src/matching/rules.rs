@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::compare::{Comparison, Field};
 use super::model::RuleSettings;
 use super::tf::TermFrequencies;
-use crate::normalize::{NormalizedRecord, nickname};
+use crate::normalize::NormalizedRecord;
 
 /// A deterministic rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -125,7 +125,7 @@ pub fn evaluate(
         });
     }
     if settings.twins
-        && let Some(hit) = twins(a, b, c, tf)
+        && let Some(hit) = twins(a, b, c)
     {
         hits.push(hit);
     }
@@ -157,15 +157,7 @@ pub fn evaluate(
 }
 
 /// Same family name and birth date at a shared home, different given names.
-fn twins(
-    a: &NormalizedRecord,
-    b: &NormalizedRecord,
-    c: &Comparison,
-    tf: &TermFrequencies,
-) -> Option<RuleHit> {
-    if c.is(Field::GivenName, &["jw_high", "phonetic", "jw_mid"]) && typo_of_other(a, b, tf) {
-        return None;
-    }
+fn twins(a: &NormalizedRecord, b: &NormalizedRecord, c: &Comparison) -> Option<RuleHit> {
     let applies = c.is(Field::FamilyName, &["exact", "jw_high", "partial"])
         && c.is(Field::BirthDate, &["exact"])
         && shares_contact(c)
@@ -198,18 +190,6 @@ fn twins(
     })
 }
 
-/// Twins are given two real names (Jayden and Jaden); a near-identical given name that
-/// no other record carries and no name list knows is a typing error of the other.
-fn typo_of_other(a: &NormalizedRecord, b: &NormalizedRecord, tf: &TermFrequencies) -> bool {
-    let real = |n: &crate::normalize::Name| {
-        nickname::is_known(&n.text) || tf.count(Field::GivenName, &n.text) >= 2
-    };
-    match (&a.given, &b.given) {
-        (Some(x), Some(y)) => !real(x) || !real(y),
-        _ => false,
-    }
-}
-
 fn suffix_conflict(a: &NormalizedRecord, b: &NormalizedRecord) -> bool {
     matches!((a.suffix, b.suffix), (Some(x), Some(y)) if x != y)
 }
@@ -231,14 +211,13 @@ fn generations(
     if !(c.is(Field::GivenName, GIVEN_SAME) && c.is(Field::FamilyName, FAMILY_SAME)) {
         return None;
     }
-    // A valid identifier shared exactly outweighs a birth-date difference unless a suffix
-    // says the records are of different generations.
-    if c.is(Field::Ssn, IDENTIFIER_AGREES) && a.suffix.is_none() && b.suffix.is_none() {
-        return None;
-    }
+    // A shared identifier and a birth date a generation away are conflicting strong
+    // evidence: a person decides.
+    let identifier_agrees =
+        c.is(Field::Ssn, IDENTIFIER_AGREES) && a.suffix.is_none() && b.suffix.is_none();
     match (a.birth_date, b.birth_date) {
         (Some(x), Some(y)) if x.year().abs_diff(y.year()) >= settings.generation_min_years => {
-            Some(if c.is(Field::BirthDate, &["different"]) {
+            Some(if c.is(Field::BirthDate, &["different"]) && !identifier_agrees {
                 RuleHit {
                     rule: Rule::Generations,
                     effect: Effect::NoMatch,
@@ -248,7 +227,7 @@ fn generations(
                 RuleHit {
                     rule: Rule::Generations,
                     effect: Effect::CapReview,
-                    reason: "same name, birth years a generation apart but one digit from each other",
+                    reason: "same name, birth years a generation apart, but the dates are one keystroke apart or the identifier agrees",
                 }
             })
         }

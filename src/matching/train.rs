@@ -158,20 +158,36 @@ pub fn train(
         }
     }
 
-    let mut model = start.clone();
-    for &f in &fields {
-        for (k, name) in f.levels().iter().enumerate() {
-            let l = k + 1;
-            let u = u_random[f.index()][l];
-            model.set_m_u(f, name, Some(m[[f.index(), l]]), (!u.is_nan()).then_some(u));
-        }
-    }
     let expected_matches = lambda * blocked_pairs as f64;
     let prior = (expected_matches / total_pairs.max(1.0)).clamp(1e-12, 0.5);
+    let mut model = start.clone();
+    for &f in &fields {
+        let fi = f.index();
+        let different = f.levels().len();
+        // Random pairs include a few true matches (many in heavily duplicated files):
+        // remove their share, u = (u_random − prior·m) / (1 − prior).
+        let u_of = |l: usize| {
+            let u = u_random[fi][l];
+            if u.is_nan() {
+                None
+            } else {
+                Some(((u - prior * m[[fi, l]]) / (1.0 - prior)).max(config.floor))
+            }
+        };
+        let u_diff = u_of(different).unwrap_or_else(|| start.m_u(f, different as u8).1);
+        let m_diff = m[[fi, different]];
+        for (k, name) in f.levels().iter().enumerate() {
+            let l = k + 1;
+            let u = u_of(l);
+            // A partial agreement never counts as more evidence against a match than a
+            // full disagreement (levels absent from the training data stay harmless).
+            let u_for_floor = u.unwrap_or_else(|| start.m_u(f, l as u8).1);
+            let m_l = m[[fi, l]].max((u_for_floor * m_diff / u_diff).min(1.0));
+            model.set_m_u(f, name, Some(m_l.min(1.0)), u);
+        }
+    }
     model.prior_match_probability = prior;
-    model
-        .validate()
-        .expect("trained probabilities are within (0, 1]");
+    model.validate().expect("trained probabilities are within (0, 1]");
     let report = TrainReport {
         blocked_pairs,
         distinct_patterns: p,

@@ -15,14 +15,13 @@ pub const GIVEN_LEVELS: &[&str] = &[
     "swapped",
     "different",
 ];
-/// Family-name levels, strongest first.
+/// Family-name levels, strongest first (a given↔family swap is scored on the given name).
 pub const FAMILY_LEVELS: &[&str] = &[
     "exact",
     "jw_high",
     "partial",
     "phonetic",
     "jw_mid",
-    "swapped",
     "different",
 ];
 /// Middle-name levels, strongest first.
@@ -48,8 +47,7 @@ const F_JW_HIGH: u8 = 2;
 const F_PARTIAL: u8 = 3;
 const F_PHONETIC: u8 = 4;
 const F_JW_MID: u8 = 5;
-const F_SWAPPED: u8 = 6;
-const F_DIFFERENT: u8 = 7;
+const F_DIFFERENT: u8 = 6;
 
 /// True when two names are the same text, ignoring spaces (DE LA CRUZ ~ DELACRUZ).
 fn same(a: &Name, b: &Name) -> bool {
@@ -102,8 +100,9 @@ pub fn compare_given_family(a: &NormalizedRecord, b: &NormalizedRecord) -> (u8, 
         _ => false,
     };
     if swapped {
+        // The swap carries the evidence of both names once, on the given name.
         given = G_SWAPPED;
-        family = F_SWAPPED;
+        family = MISSING;
     }
     (given, family)
 }
@@ -236,7 +235,7 @@ mod tests {
     fn swapped_names() {
         assert_eq!(
             pair(("Smith", "", "John"), ("John", "", "Smith")),
-            ("swapped", "swapped")
+            ("swapped", "missing")
         );
         assert_eq!(
             pair(("John", "", "Smith"), ("John", "", "Smith")),

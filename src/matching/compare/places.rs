@@ -17,6 +17,7 @@ pub const CITY_LEVELS: &[&str] = &["exact", "fuzzy", "different"];
 pub const POSTAL_LEVELS: &[&str] = &["exact", "one_edit", "different"];
 
 /// Compares addresses: the whole line, then house number and street, then street alone.
+/// Word order is ignored (sources put the building name before or after the street).
 pub fn compare_address(a: Option<&Address>, b: Option<&Address>) -> u8 {
     let (Some(a), Some(b)) = (a, b) else {
         return MISSING;
@@ -24,18 +25,36 @@ pub fn compare_address(a: Option<&Address>, b: Option<&Address>) -> u8 {
     if a.line == b.line {
         return 1;
     }
+    let (sa, sb) = (sorted_words(&a.line), sorted_words(&b.line));
+    if sa == sb {
+        return 1;
+    }
     let street_jw = jaro_winkler(&a.street, &b.street);
     let same_number = a.number.is_some() && a.number == b.number;
-    if same_number && (a.street == b.street || street_jw >= 0.90) {
+    let contained = words_contained(&a.street, &b.street);
+    if same_number && (a.street == b.street || street_jw >= 0.90 || contained) {
         return 2;
     }
-    if jaro_winkler(&a.line, &b.line) >= 0.90 {
+    if jaro_winkler(&a.line, &b.line) >= 0.90 || jaro_winkler(&sa, &sb) >= 0.90 {
         return 3;
     }
-    if !a.street.is_empty() && (a.street == b.street || street_jw >= 0.95) {
+    if !a.street.is_empty() && (a.street == b.street || street_jw >= 0.95 || contained) {
         return 4;
     }
     5
+}
+
+fn sorted_words(s: &str) -> String {
+    let mut words: Vec<&str> = s.split(' ').filter(|w| !w.is_empty()).collect();
+    words.sort_unstable();
+    words.join(" ")
+}
+
+/// True when every word of the shorter street (at least two words) is in the longer one.
+fn words_contained(a: &str, b: &str) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let words: Vec<&str> = short.split(' ').filter(|w| !w.is_empty()).collect();
+    words.len() >= 2 && words.iter().all(|w| long.split(' ').any(|x| x == *w))
 }
 
 /// Compares cities: exact, close (Jaro–Winkler ≥ 0.92), different.
@@ -94,6 +113,8 @@ mod tests {
         assert_eq!(level("12 Main Street", "14 Main Street"), "fuzzy");
         assert_eq!(level("1200 Main Street", "45 Main Street"), "same_street");
         assert_eq!(level("12 Main Street", "98 Oak Avenue"), "different");
+        assert_eq!(level("51 Hurley St Lakes Estate", "51 Lakes Estate Hurley Street"), "exact");
+        assert_eq!(level("51 Hurley St Lakes Retirement Estate", "51 Hurley Street"), "same_street_number");
         assert_eq!(level("", "98 Oak Avenue"), "missing");
     }
 
