@@ -104,7 +104,9 @@ fn num(s: &str) -> Result<u32, ValueError> {
 
 fn days_in_month(year: u32, month: u32) -> u32 {
     match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
+            29
+        }
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
@@ -163,11 +165,12 @@ impl Ssn {
             if area == "000" || area == "666" || area.starts_with('9') {
                 return Err(ValueError::Placeholder);
             }
-            if group == "00" || serial == "0000" || digits == "078051120" || digits == "219099999"
-            {
+            if group == "00" || serial == "0000" || digits == "078051120" || digits == "219099999" {
                 return Err(ValueError::Placeholder);
             }
-            return Ok(Ssn::Full(digits.parse().map_err(|_| ValueError::Unparseable)?));
+            return Ok(Ssn::Full(
+                digits.parse().map_err(|_| ValueError::Unparseable)?,
+            ));
         }
         Ok(Ssn::Other {
             digits: digits.parse().map_err(|_| ValueError::Unparseable)?,
@@ -214,8 +217,12 @@ fn all_same(digits: &str) -> bool {
 
 fn is_run(digits: &str) -> bool {
     let b = digits.as_bytes();
-    let up = b.windows(2).all(|w| w[1] == w[0] + 1 || (w[0] == b'9' && w[1] == b'0'));
-    let down = b.windows(2).all(|w| w[0] == w[1] + 1 || (w[0] == b'0' && w[1] == b'9'));
+    let up = b
+        .windows(2)
+        .all(|w| w[1] == w[0] + 1 || (w[0] == b'9' && w[1] == b'0'));
+    let down = b
+        .windows(2)
+        .all(|w| w[0] == w[1] + 1 || (w[0] == b'0' && w[1] == b'9'));
     b.len() >= 5 && (up || down)
 }
 
@@ -366,7 +373,14 @@ mod tests {
     #[test]
     fn birth_date_formats() {
         let want = BirthDate::from_ymd(1984, 3, 7).unwrap();
-        for s in ["1984-03-07", "03/07/1984", "3/7/1984", "19840307", "1984/03/07", "1984-03-07T00:00:00"] {
+        for s in [
+            "1984-03-07",
+            "03/07/1984",
+            "3/7/1984",
+            "19840307",
+            "1984/03/07",
+            "1984-03-07T00:00:00",
+        ] {
             assert_eq!(BirthDate::parse(s), Ok(want), "{s}");
         }
         assert_eq!(want.to_string(), "1984-03-07");
@@ -395,14 +409,35 @@ mod tests {
         assert_eq!(Ssn::parse("XXX-XX-1234"), Ok(Ssn::LastFour(1234)));
         assert_eq!(Ssn::parse("***-**-1234"), Ok(Ssn::LastFour(1234)));
         assert_eq!(Ssn::parse("1234"), Ok(Ssn::LastFour(1234)));
-        assert_eq!(Ssn::parse("6988048"), Ok(Ssn::Other { digits: 6988048, len: 7 }));
-        assert_eq!(Ssn::parse("123-45-6780").unwrap().to_string(), "123-45-6780");
+        assert_eq!(
+            Ssn::parse("6988048"),
+            Ok(Ssn::Other {
+                digits: 6988048,
+                len: 7
+            })
+        );
+        assert_eq!(
+            Ssn::parse("123-45-6780").unwrap().to_string(),
+            "123-45-6780"
+        );
         assert_eq!(Ssn::parse("XXX-XX-1234").unwrap().last_four(), 1234);
     }
 
     #[test]
     fn ssn_placeholders() {
-        for s in ["000-00-0000", "123-45-6789", "999-99-9999", "111-11-1111", "666-12-3456", "912-34-5678", "123-00-4567", "123-45-0000", "078-05-1120", "987654321", "XXX-XX-0000"] {
+        for s in [
+            "000-00-0000",
+            "123-45-6789",
+            "999-99-9999",
+            "111-11-1111",
+            "666-12-3456",
+            "912-34-5678",
+            "123-00-4567",
+            "123-45-0000",
+            "078-05-1120",
+            "987654321",
+            "XXX-XX-0000",
+        ] {
             assert_eq!(Ssn::parse(s), Err(ValueError::Placeholder), "{s}");
         }
         for s in ["12-3", "abc-de-fghi", "1234567890123", "XXX-XX-12"] {
@@ -413,7 +448,13 @@ mod tests {
     #[test]
     fn phone_forms() {
         let want = Phone::parse("6175550234").unwrap();
-        for s in ["(617) 555-0234", "617.555.0234", "+1 617 555 0234", "1-617-555-0234", "617-555-0234 x12"] {
+        for s in [
+            "(617) 555-0234",
+            "617.555.0234",
+            "+1 617 555 0234",
+            "1-617-555-0234",
+            "617-555-0234 x12",
+        ] {
             assert_eq!(Phone::parse(s), Ok(want), "{s}");
         }
         assert_eq!(want.to_string(), "(617) 555-0234");
