@@ -1,6 +1,12 @@
 //! mpi: patient identity resolution (a Master Patient Index).
 
+/// Batch deduplication and linkage over CSV files.
 pub mod batch;
+/// Validated demographic values and the canonical record.
 pub mod domain;
+/// Compare, score, rules, explanation and training.
 pub mod matching;
+/// Raw records to normalized records.
 pub mod normalize;
+/// Synthetic patient records with ground truth and hard cases.
+pub mod synth;

@@ -35,6 +35,8 @@ enum Command {
     Explain(ExplainArgs),
     /// Pairwise precision, recall and F1 of a clusters or links file against truth.
     Eval(EvalArgs),
+    /// Generate synthetic patient records with ground truth (twins, Jr/Sr, households…).
+    Synth(mpi::synth::SynthArgs),
 }
 
 #[derive(Args)]
@@ -152,6 +154,7 @@ fn main() -> ExitCode {
         Command::Train(args) => run_train(args),
         Command::Explain(args) => run_explain(args),
         Command::Eval(args) => run_eval(args),
+        Command::Synth(args) => mpi::synth::run(&args).map(|summary| eprintln!("{summary}")),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
