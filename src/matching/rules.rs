@@ -91,9 +91,9 @@ const GIVEN_SIMILAR: &[&str] = &[
 ];
 const GIVEN_SAME: &[&str] = &["exact", "jw_high", "nickname"];
 const FAMILY_SAME: &[&str] = &["exact", "jw_high"];
-/// A full identifier equal or one keystroke away: far rarer between two people than a
-/// mistyped or swapped-in name or date.
-const IDENTIFIER_AGREES: &[&str] = &["exact", "one_edit"];
+/// A full identifier equal: far rarer between two people than a mistyped name or date.
+/// One keystroke apart is not enough: twins are often issued consecutive numbers.
+const IDENTIFIER_AGREES: &[&str] = &["exact"];
 const DATE_CLOSE: &[&str] = &["exact", "transposed", "one_digit", "year_off_by_one"];
 
 /// True when the two records share a home, a phone or a mailbox.
@@ -146,7 +146,7 @@ pub fn evaluate(
             reason: "different given name and birth date at a shared address, phone, e-mail or identifier",
         });
     }
-    if settings.common_name && common_name_alone(settings, a, c, tf) {
+    if settings.common_name && common_name_alone(settings, a, b, c, tf) {
         hits.push(RuleHit {
             rule: Rule::CommonName,
             effect: Effect::CapReview,
@@ -163,11 +163,14 @@ fn twins(a: &NormalizedRecord, b: &NormalizedRecord, c: &Comparison) -> Option<R
         && shares_contact(c)
         && !c.is(Field::Ssn, IDENTIFIER_AGREES)
         && c.level(Field::GivenName) != 0
-        && !c.is(
-            Field::GivenName,
-            &["exact", "nickname", "middle_as_given", "swapped"],
-        );
+        && !c.is(Field::GivenName, &["exact", "middle_as_given", "swapped"]);
     if !applies {
+        return None;
+    }
+    // CHRIS is CHRISTOPHER unless identifier or middle name say otherwise
+    if c.is(Field::GivenName, &["nickname"])
+        && !(c.is(Field::Ssn, &["different"]) && c.is(Field::MiddleName, &["different"]))
+    {
         return None;
     }
     let distinct = c.is(Field::GivenName, &["different"])
@@ -246,6 +249,7 @@ fn generations(
 fn common_name_alone(
     settings: &RuleSettings,
     a: &NormalizedRecord,
+    b: &NormalizedRecord,
     c: &Comparison,
     tf: &TermFrequencies,
 ) -> bool {
@@ -269,8 +273,11 @@ fn common_name_alone(
         name.and_then(|n| tf.frequency(field, &n.text))
             .unwrap_or(0.0)
     };
-    freq(Field::GivenName, a.given.as_ref()) >= settings.common_given_frequency
-        && freq(Field::FamilyName, a.family.as_ref()) >= settings.common_family_frequency
+    // either spelling being common is enough (SMTH is a typo of the common SMITH)
+    let given = freq(Field::GivenName, a.given.as_ref()).max(freq(Field::GivenName, b.given.as_ref()));
+    let family =
+        freq(Field::FamilyName, a.family.as_ref()).max(freq(Field::FamilyName, b.family.as_ref()));
+    given >= settings.common_given_frequency && family >= settings.common_family_frequency
 }
 
 /// Birth dates within a few keystrokes (used by callers that group evidence).

@@ -171,7 +171,7 @@ pub fn train(
             if u.is_nan() {
                 None
             } else {
-                Some(((u - prior * m[[fi, l]]) / (1.0 - prior)).max(config.floor))
+                Some(((u - prior * m[[fi, l]]) / (1.0 - prior)).clamp(config.floor, 1.0))
             }
         };
         let u_diff = u_of(different).unwrap_or_else(|| start.m_u(f, different as u8).1);
