@@ -34,9 +34,9 @@ pub enum Pass {
     BirthDatePostal,
     /// Birth date and family-name initial.
     BirthDateFamilyInitial,
-    /// Family-name sound and postal code.
+    /// Family-name sound, postal code and birth decade.
     FamilyPostal,
-    /// Given-name sound and postal code.
+    /// Given-name sound, postal code and birth decade.
     GivenPostal,
     /// The identifier's digits in sorted order (survives transpositions).
     IdentifierDigits,
@@ -97,10 +97,12 @@ impl Pass {
             Pass::FamilyPostal => {
                 r.family.as_ref()?.phonetic[0].hash(&mut h);
                 r.postal_code.as_ref()?.hash(&mut h);
+                (r.birth_date?.year() / 10).hash(&mut h);
             }
             Pass::GivenPostal => {
                 r.given.as_ref()?.phonetic[0].hash(&mut h);
                 r.postal_code.as_ref()?.hash(&mut h);
+                (r.birth_date?.year() / 10).hash(&mut h);
             }
             Pass::IdentifierDigits => {
                 let mut digits = r.ssn?.digits()?.into_bytes();

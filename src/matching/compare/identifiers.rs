@@ -66,11 +66,26 @@ pub fn compare_ssn(a: Option<Ssn>, b: Option<Ssn>) -> u8 {
             }
         }
         _ if a == b => 1,
-        _ => match (a.digits(), b.digits()) {
-            (Some(x), Some(y)) if one_edit_or_transposition(x.as_bytes(), y.as_bytes()) => 2,
+        _ => match (digit_array(a), digit_array(b)) {
+            (Some((x, n)), Some((y, m))) if n == m && one_edit_or_transposition(&x[..n], &y[..m]) => 2,
             _ => 4,
         },
     }
+}
+
+/// The digits of a full identifier without allocating.
+fn digit_array(s: Ssn) -> Option<([u8; 12], usize)> {
+    let (mut v, len) = match s {
+        Ssn::Full(v) => (v as u64, 9),
+        Ssn::Other { digits, len } => (digits, len as usize),
+        Ssn::LastFour(_) => return None,
+    };
+    let mut out = [b'0'; 12];
+    for slot in out[..len].iter_mut().rev() {
+        *slot = b'0' + (v % 10) as u8;
+        v /= 10;
+    }
+    Some((out, len))
 }
 
 /// Compares phones; a number without area code agrees with one whose local part matches.
@@ -98,7 +113,9 @@ pub fn compare_email(a: Option<&str>, b: Option<&str>) -> u8 {
     if a == b {
         return 1;
     }
-    let local = |s: &str| s.split('@').next().unwrap_or_default().to_string();
+    fn local(s: &str) -> &str {
+        s.split('@').next().unwrap_or_default()
+    }
     if local(a) == local(b) && local(a).len() >= 4 {
         return 2;
     }

@@ -25,8 +25,8 @@ pub fn compare_address(a: Option<&Address>, b: Option<&Address>) -> u8 {
     if a.line == b.line {
         return 1;
     }
-    let (sa, sb) = (sorted_words(&a.line), sorted_words(&b.line));
-    if sa == sb {
+    // same words in another order (only possible when the lengths are equal)
+    if a.line.len() == b.line.len() && sorted_words(&a.line) == sorted_words(&b.line) {
         return 1;
     }
     let street_jw = jaro_winkler(&a.street, &b.street);
@@ -35,7 +35,7 @@ pub fn compare_address(a: Option<&Address>, b: Option<&Address>) -> u8 {
     if same_number && (a.street == b.street || street_jw >= 0.90 || contained) {
         return 2;
     }
-    if jaro_winkler(&a.line, &b.line) >= 0.90 || jaro_winkler(&sa, &sb) >= 0.90 {
+    if jaro_winkler(&a.line, &b.line) >= 0.90 {
         return 3;
     }
     if !a.street.is_empty() && (a.street == b.street || street_jw >= 0.95 || contained) {
