@@ -58,7 +58,12 @@ fn explain_prints_a_waterfall_and_json() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["decision"], "link");
     assert_eq!(v["model_version"], "mpi-default-0.1.0");
-    let given = v["fields"].as_array().unwrap().iter().find(|f| f["field"] == "given_name").unwrap();
+    let given = v["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["field"] == "given_name")
+        .unwrap();
     assert_eq!(given["level"], "nickname");
     assert_eq!(given["left"], "ROBERT");
     assert_eq!(given["right"], "BOB");
@@ -72,18 +77,36 @@ fn eval_matches_hand_computed_figures() {
     let dir = tempfile::tempdir().unwrap();
     let truth = dir.path().join("truth.csv");
     let pred = dir.path().join("pred.csv");
-    std::fs::write(&truth, "record_id,entity_id\na,1\nb,1\nc,1\nd,2\ne,2\nf,3\n").unwrap();
-    std::fs::write(&pred, "record_id,cluster_id\na,x\nb,x\nc,y\nd,y\ne,z\nf,w\n").unwrap();
+    std::fs::write(
+        &truth,
+        "record_id,entity_id\na,1\nb,1\nc,1\nd,2\ne,2\nf,3\n",
+    )
+    .unwrap();
+    std::fs::write(
+        &pred,
+        "record_id,cluster_id\na,x\nb,x\nc,y\nd,y\ne,z\nf,w\n",
+    )
+    .unwrap();
     let o = mpi(&["eval", "--truth", s(&truth), s(&pred)]);
     assert!(o.status.success(), "{}", stderr(&o));
     let text = stdout(&o);
-    assert!(text.contains("precision 0.5000  recall 0.2500  F1 0.3333"), "{text}");
-    assert!(text.contains("true pairs found 1, false merges 1, missed 3"), "{text}");
+    assert!(
+        text.contains("precision 0.5000  recall 0.2500  F1 0.3333"),
+        "{text}"
+    );
+    assert!(
+        text.contains("true pairs found 1, false merges 1, missed 3"),
+        "{text}"
+    );
 
     // links: a–b right, d–f wrong; true pairs 4
     std::fs::write(&pred, "left_id,right_id\na,b\nd,f\n").unwrap();
     let o = mpi(&["eval", "--truth", s(&truth), s(&pred)]);
-    assert!(stdout(&o).contains("precision 0.5000  recall 0.2500"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("precision 0.5000  recall 0.2500"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]
@@ -91,17 +114,38 @@ fn synthetic_data_reports_every_hard_case_category() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("synth.csv");
     let truth = dir.path().join("truth.csv");
-    let o = mpi(&["synth", "--people", "3000", "--seed", "11", "--out", s(&data), "--truth", s(&truth)]);
+    let o = mpi(&[
+        "synth",
+        "--people",
+        "3000",
+        "--seed",
+        "11",
+        "--out",
+        s(&data),
+        "--truth",
+        s(&truth),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = dir.path().join("clusters.csv");
     let o = mpi(&["dedup", s(&data), "--out", s(&out), "--truth", s(&truth)]);
     assert!(o.status.success(), "{}", stderr(&o));
     let summary = stderr(&o);
     for tag in [
-        "twin", "jr_sr", "household", "common_name", "nickname", "married_name", "typo",
-        "transposed_date", "missing_id", "masked_ssn",
+        "twin",
+        "jr_sr",
+        "household",
+        "common_name",
+        "nickname",
+        "married_name",
+        "typo",
+        "transposed_date",
+        "missing_id",
+        "masked_ssn",
     ] {
-        assert!(summary.contains(&format!("  {tag} ")), "{tag} missing from\n{summary}");
+        assert!(
+            summary.contains(&format!("  {tag} ")),
+            "{tag} missing from\n{summary}"
+        );
     }
     assert!(f1(&summary) > 0.9, "{summary}");
 }

@@ -20,7 +20,11 @@ fn dedup_file(content: &str, extra: &[&str]) -> std::process::Output {
 fn missing_file() {
     let o = mpi(&["dedup", "no/such.csv", "--out", "/tmp/x.csv"]);
     assert!(!o.status.success());
-    assert!(stderr(&o).contains("no/such.csv: cannot open"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("no/such.csv: cannot open"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -38,29 +42,55 @@ fn malformed_row_names_its_line_and_can_be_skipped() {
     let o = dedup_file(csv, &[]);
     assert!(!o.status.success());
     let e = stderr(&o);
-    assert!(e.contains("in.csv: line 3: 4 fields, the header has 3"), "{e}");
+    assert!(
+        e.contains("in.csv: line 3: 4 fields, the header has 3"),
+        "{e}"
+    );
     assert!(e.contains("--skip-bad-rows"), "{e}");
 
     let o = dedup_file(csv, &["--skip-bad-rows"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stderr(&o).contains("records    2 (1 malformed rows skipped)"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("records    2 (1 malformed rows skipped)"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
 fn empty_and_duplicate_record_ids() {
     let o = dedup_file("record_id,given_name\n,Ann\n", &[]);
-    assert!(stderr(&o).contains("line 2 column record_id: record_id is empty"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("line 2 column record_id: record_id is empty"),
+        "{}",
+        stderr(&o)
+    );
     let o = dedup_file("record_id,given_name\n7,Ann\n8,Bo\n7,Cy\n", &[]);
     assert!(!o.status.success());
-    assert!(stderr(&o).contains("line 4 column record_id: record id '7' also on line 2"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("line 4 column record_id: record id '7' also on line 2"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
 fn bad_mapping() {
     let o = dedup_file("record_id,first\n1,Ann\n", &["--map", "given=first"]);
-    assert!(stderr(&o).contains("'given' is not a canonical field"), "{}", stderr(&o));
-    let o = dedup_file("record_id,first\n1,Ann\n", &["--map", "given_name=forename"]);
-    assert!(stderr(&o).contains("names column 'forename', which the header lacks"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("'given' is not a canonical field"),
+        "{}",
+        stderr(&o)
+    );
+    let o = dedup_file(
+        "record_id,first\n1,Ann\n",
+        &["--map", "given_name=forename"],
+    );
+    assert!(
+        stderr(&o).contains("names column 'forename', which the header lacks"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -70,12 +100,20 @@ fn bad_model_file() {
     std::fs::write(&model, "{\n  \"version\": \"x\",\n  oops\n}").unwrap();
     let o = dedup_file("record_id,given_name\n1,Ann\n", &["--model", s(&model)]);
     assert!(!o.status.success());
-    assert!(stderr(&o).contains("model.json: line 3 column"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("model.json: line 3 column"),
+        "{}",
+        stderr(&o)
+    );
 
     let text = std::fs::read_to_string(testdata("../models/default.json")).unwrap();
     std::fs::write(&model, text.replacen("\"exact\"", "\"identical\"", 1)).unwrap();
     let o = dedup_file("record_id,given_name\n1,Ann\n", &["--model", s(&model)]);
-    assert!(stderr(&o).contains("fields[0].levels[0].level: 'identical' is not a level of given_name"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("fields[0].levels[0].level: 'identical' is not a level of given_name"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]

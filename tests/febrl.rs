@@ -15,7 +15,9 @@ struct Febrl {
 
 impl Febrl {
     fn new() -> Self {
-        let f = Febrl { dir: tempfile::tempdir().unwrap() };
+        let f = Febrl {
+            dir: tempfile::tempdir().unwrap(),
+        };
         febrl_truth(&["dataset3.csv"], &f.path("truth3.csv"));
         febrl_truth(&["dataset4a.csv", "dataset4b.csv"], &f.path("truth4.csv"));
         let o = mpi(&[

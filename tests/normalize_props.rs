@@ -9,25 +9,35 @@ fn raw() -> impl Strategy<Value = RawRecord> {
     let field = || prop_oneof![any::<String>(), "[ -~]{0,20}", "[0-9X*()./ -]{0,14}"];
     (
         (field(), field(), field(), field(), field(), field()),
-        (field(), field(), field(), field(), field(), field(), field()),
+        (
+            field(),
+            field(),
+            field(),
+            field(),
+            field(),
+            field(),
+            field(),
+        ),
     )
-        .prop_map(|((g, m, f, sx, sf, dob), (ssn, ph, em, ad, ci, st, pc))| RawRecord {
-            record_id: "x".into(),
-            given_name: g,
-            middle_name: m,
-            family_name: f,
-            sex: sx,
-            suffix: sf,
-            birth_date: dob,
-            ssn,
-            phone: ph,
-            email: em,
-            address_line: ad,
-            city: ci,
-            state: st,
-            postal_code: pc,
-            ..Default::default()
-        })
+        .prop_map(
+            |((g, m, f, sx, sf, dob), (ssn, ph, em, ad, ci, st, pc))| RawRecord {
+                record_id: "x".into(),
+                given_name: g,
+                middle_name: m,
+                family_name: f,
+                sex: sx,
+                suffix: sf,
+                birth_date: dob,
+                ssn,
+                phone: ph,
+                email: em,
+                address_line: ad,
+                city: ci,
+                state: st,
+                postal_code: pc,
+                ..Default::default()
+            },
+        )
 }
 
 proptest! {

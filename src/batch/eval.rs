@@ -259,75 +259,6 @@ pub fn cluster_pairs(cluster: &[u32]) -> impl Iterator<Item = (u32, u32)> + '_ {
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn truth(rows: &[(&str, u32, &str)]) -> Truth {
-        let mut t = Truth::default();
-        for (id, e, tags) in rows {
-            t.entity.insert(id.to_string(), *e);
-            if !tags.is_empty() {
-                t.tags.insert(
-                    id.to_string(),
-                    tags.split('|').map(str::to_string).collect(),
-                );
-            }
-        }
-        t
-    }
-
-    /// Hand-computed: truth {a,b,c} {d,e} {f}; clusters {a,b} {c,d} {e} {f}.
-    /// True pairs: ab ac bc de = 4. Predicted: ab cd = 2. Correct: ab = 1.
-    /// P = 1/2, R = 1/4, F1 = 2·0.5·0.25/0.75 = 1/3.
-    #[test]
-    fn clusters_against_hand_computed_figures() {
-        let ids = ["a", "b", "c", "d", "e", "f"];
-        let t = truth(&[
-            ("a", 1, ""),
-            ("b", 1, "twin"),
-            ("c", 1, ""),
-            ("d", 2, "twin"),
-            ("e", 2, ""),
-            ("f", 3, ""),
-        ]);
-        let clusters = [0, 0, 2, 2, 4, 5];
-        let e = evaluate_pairs(&ids, cluster_pairs(&clusters), &t, |_, _| true);
-        assert_eq!(
-            (
-                e.overall.true_positives,
-                e.overall.false_positives,
-                e.overall.false_negatives
-            ),
-            (1, 1, 3)
-        );
-        assert!((e.overall.precision - 0.5).abs() < 1e-12);
-        assert!((e.overall.recall - 0.25).abs() < 1e-12);
-        assert!((e.overall.f1 - 1.0 / 3.0).abs() < 1e-12);
-        // twin pairs: predicted ab (true), cd (d is twin, false); actual ab, bc, de.
-        let twin = e.categories["twin"];
-        assert_eq!(
-            (
-                twin.true_positives,
-                twin.false_positives,
-                twin.false_negatives
-            ),
-            (1, 1, 2)
-        );
-    }
-
-    #[test]
-    fn perfect_and_empty_predictions() {
-        let ids = ["a", "b"];
-        let t = truth(&[("a", 1, ""), ("b", 1, "")]);
-        let e = evaluate_pairs(&ids, [(0, 1)].into_iter(), &t, |_, _| true);
-        assert_eq!(e.overall.f1, 1.0);
-        let e = evaluate_pairs(&ids, std::iter::empty(), &t, |_, _| true);
-        assert_eq!(e.overall.recall, 0.0);
-        assert_eq!(e.overall.f1, 0.0);
-    }
-}
-
 /// Evaluates a predictions file: `record_id,cluster_id` (clusters) or
 /// `left_id,right_id,…` (links). Every truth pair counts as a pair to find.
 pub fn evaluate_file(path: &Path, truth: &Truth) -> Result<Evaluation, InputError> {
@@ -416,5 +347,74 @@ pub fn evaluate_file(path: &Path, truth: &Truth) -> Result<Evaluation, InputErro
             path: name,
             message: "expected record_id,cluster_id or left_id,right_id columns".into(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn truth(rows: &[(&str, u32, &str)]) -> Truth {
+        let mut t = Truth::default();
+        for (id, e, tags) in rows {
+            t.entity.insert(id.to_string(), *e);
+            if !tags.is_empty() {
+                t.tags.insert(
+                    id.to_string(),
+                    tags.split('|').map(str::to_string).collect(),
+                );
+            }
+        }
+        t
+    }
+
+    /// Hand-computed: truth {a,b,c} {d,e} {f}; clusters {a,b} {c,d} {e} {f}.
+    /// True pairs: ab ac bc de = 4. Predicted: ab cd = 2. Correct: ab = 1.
+    /// P = 1/2, R = 1/4, F1 = 2·0.5·0.25/0.75 = 1/3.
+    #[test]
+    fn clusters_against_hand_computed_figures() {
+        let ids = ["a", "b", "c", "d", "e", "f"];
+        let t = truth(&[
+            ("a", 1, ""),
+            ("b", 1, "twin"),
+            ("c", 1, ""),
+            ("d", 2, "twin"),
+            ("e", 2, ""),
+            ("f", 3, ""),
+        ]);
+        let clusters = [0, 0, 2, 2, 4, 5];
+        let e = evaluate_pairs(&ids, cluster_pairs(&clusters), &t, |_, _| true);
+        assert_eq!(
+            (
+                e.overall.true_positives,
+                e.overall.false_positives,
+                e.overall.false_negatives
+            ),
+            (1, 1, 3)
+        );
+        assert!((e.overall.precision - 0.5).abs() < 1e-12);
+        assert!((e.overall.recall - 0.25).abs() < 1e-12);
+        assert!((e.overall.f1 - 1.0 / 3.0).abs() < 1e-12);
+        // twin pairs: predicted ab (true), cd (d is twin, false); actual ab, bc, de.
+        let twin = e.categories["twin"];
+        assert_eq!(
+            (
+                twin.true_positives,
+                twin.false_positives,
+                twin.false_negatives
+            ),
+            (1, 1, 2)
+        );
+    }
+
+    #[test]
+    fn perfect_and_empty_predictions() {
+        let ids = ["a", "b"];
+        let t = truth(&[("a", 1, ""), ("b", 1, "")]);
+        let e = evaluate_pairs(&ids, [(0, 1)].into_iter(), &t, |_, _| true);
+        assert_eq!(e.overall.f1, 1.0);
+        let e = evaluate_pairs(&ids, std::iter::empty(), &t, |_, _| true);
+        assert_eq!(e.overall.recall, 0.0);
+        assert_eq!(e.overall.f1, 0.0);
     }
 }

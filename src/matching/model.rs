@@ -308,7 +308,7 @@ impl Model {
         }
         for (g, group) in self.groups.iter().enumerate() {
             let path = format!("groups[{g}]");
-            if !(group.max_weight > 0.0) {
+            if group.max_weight.is_nan() || group.max_weight <= 0.0 {
                 return err(format!("{path}.max_weight"), "must be positive".into());
             }
             for (k, name) in group.fields.iter().enumerate() {

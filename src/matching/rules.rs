@@ -219,8 +219,8 @@ fn generations(
     let identifier_agrees =
         c.is(Field::Ssn, IDENTIFIER_AGREES) && a.suffix.is_none() && b.suffix.is_none();
     match (a.birth_date, b.birth_date) {
-        (Some(x), Some(y)) if x.year().abs_diff(y.year()) >= settings.generation_min_years => {
-            Some(if c.is(Field::BirthDate, &["different"]) && !identifier_agrees {
+        (Some(x), Some(y)) if x.year().abs_diff(y.year()) >= settings.generation_min_years => Some(
+            if c.is(Field::BirthDate, &["different"]) && !identifier_agrees {
                 RuleHit {
                     rule: Rule::Generations,
                     effect: Effect::NoMatch,
@@ -232,8 +232,8 @@ fn generations(
                     effect: Effect::CapReview,
                     reason: "same name, birth years a generation apart, but the dates are one keystroke apart or the identifier agrees",
                 }
-            })
-        }
+            },
+        ),
         (None, _) | (_, None) if a.suffix.is_some() != b.suffix.is_some() && shares_contact(c) => {
             Some(RuleHit {
                 rule: Rule::Generations,
@@ -274,7 +274,8 @@ fn common_name_alone(
             .unwrap_or(0.0)
     };
     // either spelling being common is enough (SMTH is a typo of the common SMITH)
-    let given = freq(Field::GivenName, a.given.as_ref()).max(freq(Field::GivenName, b.given.as_ref()));
+    let given =
+        freq(Field::GivenName, a.given.as_ref()).max(freq(Field::GivenName, b.given.as_ref()));
     let family =
         freq(Field::FamilyName, a.family.as_ref()).max(freq(Field::FamilyName, b.family.as_ref()));
     given >= settings.common_given_frequency && family >= settings.common_family_frequency

@@ -72,7 +72,14 @@ impl Matcher {
     ) -> Score {
         let weights = self.field_weights(a, &comparison);
         let weight = self.model.prior_weight() + self.capped_sum(&weights).0;
-        let rules = rules::evaluate(&self.model.rules, a, b, &comparison, &self.tf);
+        // Guards can only lower a decision and the certain rule needs an exact identifier,
+        // so below the review threshold without one the rules cannot change anything.
+        let (_, review_weight) = self.model.threshold_weights();
+        let rules = if weight >= review_weight || comparison.level(Field::Ssn) == 1 {
+            rules::evaluate(&self.model.rules, a, b, &comparison, &self.tf)
+        } else {
+            RuleHits::default()
+        };
         let decision = self.decide(weight, &rules);
         Score {
             comparison,

@@ -187,7 +187,9 @@ pub fn train(
         }
     }
     model.prior_match_probability = prior;
-    model.validate().expect("trained probabilities are within (0, 1]");
+    model
+        .validate()
+        .expect("trained probabilities are within (0, 1]");
     let report = TrainReport {
         blocked_pairs,
         distinct_patterns: p,

@@ -22,7 +22,9 @@ pub fn stdout(o: &Output) -> String {
 }
 
 pub fn testdata(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata")
+        .join(name)
 }
 
 pub fn s(p: &Path) -> &str {
@@ -31,9 +33,17 @@ pub fn s(p: &Path) -> &str {
 
 /// The F1 printed in a `pairwise precision … F1 …` summary line.
 pub fn f1(text: &str) -> f64 {
-    let line = text.lines().find(|l| l.starts_with("pairwise")).expect("a pairwise line");
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("pairwise"))
+        .expect("a pairwise line");
     let after = line.split("F1 ").nth(1).expect("F1 figure");
-    after.split_whitespace().next().unwrap().parse().expect("a number")
+    after
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .parse()
+        .expect("a number")
 }
 
 /// Writes `record_id,entity_id` for FEBRL files (truth is in `rec-N-…`).

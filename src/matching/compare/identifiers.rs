@@ -67,7 +67,11 @@ pub fn compare_ssn(a: Option<Ssn>, b: Option<Ssn>) -> u8 {
         }
         _ if a == b => 1,
         _ => match (digit_array(a), digit_array(b)) {
-            (Some((x, n)), Some((y, m))) if n == m && one_edit_or_transposition(&x[..n], &y[..m]) => 2,
+            (Some((x, n)), Some((y, m)))
+                if n == m && one_edit_or_transposition(&x[..n], &y[..m]) =>
+            {
+                2
+            }
             _ => 4,
         },
     }

@@ -113,8 +113,14 @@ mod tests {
         assert_eq!(level("12 Main Street", "14 Main Street"), "fuzzy");
         assert_eq!(level("1200 Main Street", "45 Main Street"), "same_street");
         assert_eq!(level("12 Main Street", "98 Oak Avenue"), "different");
-        assert_eq!(level("51 Hurley St Lakes Estate", "51 Lakes Estate Hurley Street"), "exact");
-        assert_eq!(level("51 Hurley St Lakes Retirement Estate", "51 Hurley Street"), "same_street_number");
+        assert_eq!(
+            level("51 Hurley St Lakes Estate", "51 Lakes Estate Hurley Street"),
+            "exact"
+        );
+        assert_eq!(
+            level("51 Hurley St Lakes Retirement Estate", "51 Hurley Street"),
+            "same_street_number"
+        );
         assert_eq!(level("", "98 Oak Avenue"), "missing");
     }
 
