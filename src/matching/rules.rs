@@ -285,3 +285,7 @@ fn common_name_alone(
 pub fn dates_close(c: &Comparison) -> bool {
     c.is(Field::BirthDate, DATE_CLOSE)
 }
+
+#[cfg(test)]
+#[path = "rules_tests.rs"]
+mod tests;

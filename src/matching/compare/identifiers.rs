@@ -1,6 +1,6 @@
 //! Comparisons of birth dates, national identifiers, phones and e-mail addresses.
 
-use super::{MISSING, jaro_winkler, one_edit_or_transposition};
+use super::{MISSING, jaro_winkler_from, one_edit_or_transposition};
 use crate::domain::value::{BirthDate, Phone, Ssn};
 
 /// Birth-date levels, strongest first.
@@ -123,7 +123,7 @@ pub fn compare_email(a: Option<&str>, b: Option<&str>) -> u8 {
     if local(a) == local(b) && local(a).len() >= 4 {
         return 2;
     }
-    if jaro_winkler(a, b) >= 0.92 {
+    if jaro_winkler_from(a, b, 0.92) >= 0.92 {
         return 3;
     }
     4

@@ -187,6 +187,36 @@ pub(crate) fn jaro_winkler(a: &str, b: &str) -> f64 {
     j + 0.1 * prefix as f64 * (1.0 - j)
 }
 
+/// Jaro–Winkler similarity when it can reach `floor`; otherwise some value below `floor`.
+/// Most compared pairs are different people, and a count of the characters the two
+/// strings share bounds the similarity cheaply, so the full calculation is skipped.
+pub(crate) fn jaro_winkler_from(a: &str, b: &str, floor: f64) -> f64 {
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    if x.is_empty() || y.is_empty() || x == y || !a.is_ascii() || !b.is_ascii() {
+        return jaro_winkler(a, b);
+    }
+    let mut counts = [0i16; 64];
+    for &c in x {
+        counts[(c & 63) as usize] += 1;
+    }
+    let mut common = 0usize;
+    for &c in y {
+        let slot = &mut counts[(c & 63) as usize];
+        if *slot > 0 {
+            *slot -= 1;
+            common += 1;
+        }
+    }
+    let m = common as f64;
+    let jaro_bound = (m / x.len() as f64 + m / y.len() as f64 + 1.0) / 3.0;
+    let prefix = x.iter().zip(y).take(4).take_while(|(p, q)| p == q).count();
+    let bound = jaro_bound + 0.1 * prefix as f64 * (1.0 - jaro_bound);
+    if bound < floor {
+        return bound.min(floor - f64::EPSILON).max(0.0);
+    }
+    jaro_winkler(a, b)
+}
+
 fn jaro_ascii(x: &[u8], y: &[u8]) -> f64 {
     if x.is_empty() && y.is_empty() {
         return 1.0;
@@ -299,6 +329,34 @@ mod tests {
             for b in words {
                 let (ours, theirs) = (jaro_winkler(a, b), strsim::jaro_winkler(a, b));
                 assert!((ours - theirs).abs() < 1e-12, "{a} {b}: {ours} vs {theirs}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_bounded_jaro_winkler_decides_every_threshold_like_the_full_one() {
+        // random strings over a small alphabet, so that many pairs are close
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let word = |next: &mut dyn FnMut() -> u64| -> String {
+            let len = 1 + (next() % 12) as usize;
+            (0..len)
+                .map(|_| b"AEINRST "[(next() % 8) as usize] as char)
+                .collect()
+        };
+        for _ in 0..20_000 {
+            let (a, b) = (word(&mut next), word(&mut next));
+            for floor in [0.80, 0.90, 0.92, 0.95] {
+                let (full, bounded) = (jaro_winkler(&a, &b), jaro_winkler_from(&a, &b, floor));
+                assert_eq!(full >= floor, bounded >= floor, "{a:?} {b:?} {floor}");
+                if full >= floor {
+                    assert_eq!(full, bounded);
+                }
             }
         }
     }

@@ -1,6 +1,6 @@
 //! Name comparisons: given, middle and family names, including swaps and nicknames.
 
-use super::{MISSING, jaro_winkler};
+use super::{MISSING, jaro_winkler_from};
 use crate::normalize::{Name, NormalizedRecord, nickname, phonetic};
 
 /// Given-name levels, strongest first.
@@ -65,7 +65,7 @@ fn same(a: &Name, b: &Name) -> bool {
 
 /// True when the two names agree closely enough to count as the same name in a swap check.
 fn close(a: &Name, b: &Name) -> bool {
-    same(a, b) || jaro_winkler(&a.text, &b.text) >= JW_HIGH
+    same(a, b) || jaro_winkler_from(&a.text, &b.text, JW_HIGH) >= JW_HIGH
 }
 
 /// True when every word of the shorter multi-word name appears in the longer one.
@@ -111,7 +111,7 @@ fn compare_given(x: &Name, y: &Name, x_middle: Option<&Name>, y_middle: Option<&
     if same(x, y) {
         return G_EXACT;
     }
-    let jw = jaro_winkler(&x.text, &y.text);
+    let jw = jaro_winkler_from(&x.text, &y.text, JW_MID);
     if jw >= JW_HIGH || (token_subset(x, y) && x.first_token() == y.first_token()) {
         return G_JW_HIGH;
     }
@@ -140,7 +140,7 @@ fn compare_family(x: &Name, y: &Name) -> u8 {
     if same(x, y) {
         return F_EXACT;
     }
-    let jw = jaro_winkler(&x.text, &y.text);
+    let jw = jaro_winkler_from(&x.text, &y.text, JW_MID);
     if jw >= JW_HIGH {
         return F_JW_HIGH;
     }
@@ -167,7 +167,7 @@ pub fn compare_middle(x: Option<&Name>, y: Option<&Name>) -> u8 {
     if (x.is_initial() || y.is_initial()) && x.text.as_bytes()[0] == y.text.as_bytes()[0] {
         return 2;
     }
-    if jaro_winkler(&x.text, &y.text) >= JW_HIGH {
+    if jaro_winkler_from(&x.text, &y.text, JW_HIGH) >= JW_HIGH {
         return 3;
     }
     4

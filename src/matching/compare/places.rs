@@ -1,6 +1,6 @@
 //! Comparisons of street addresses, cities and postal codes.
 
-use super::{MISSING, jaro_winkler, one_edit_or_transposition};
+use super::{MISSING, jaro_winkler_from, one_edit_or_transposition};
 use crate::normalize::Address;
 
 /// Address levels, strongest first.
@@ -29,13 +29,13 @@ pub fn compare_address(a: Option<&Address>, b: Option<&Address>) -> u8 {
     if a.line.len() == b.line.len() && sorted_words(&a.line) == sorted_words(&b.line) {
         return 1;
     }
-    let street_jw = jaro_winkler(&a.street, &b.street);
+    let street_jw = jaro_winkler_from(&a.street, &b.street, 0.90);
     let same_number = a.number.is_some() && a.number == b.number;
     let contained = words_contained(&a.street, &b.street);
     if same_number && (a.street == b.street || street_jw >= 0.90 || contained) {
         return 2;
     }
-    if jaro_winkler(&a.line, &b.line) >= 0.90 {
+    if jaro_winkler_from(&a.line, &b.line, 0.90) >= 0.90 {
         return 3;
     }
     if !a.street.is_empty() && (a.street == b.street || street_jw >= 0.95 || contained) {
@@ -53,8 +53,8 @@ fn sorted_words(s: &str) -> String {
 /// True when every word of the shorter street (at least two words) is in the longer one.
 fn words_contained(a: &str, b: &str) -> bool {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    let words: Vec<&str> = short.split(' ').filter(|w| !w.is_empty()).collect();
-    words.len() >= 2 && words.iter().all(|w| long.split(' ').any(|x| x == *w))
+    let words = || short.split(' ').filter(|w| !w.is_empty());
+    words().nth(1).is_some() && words().all(|w| long.split(' ').any(|x| x == w))
 }
 
 /// Compares cities: exact, close (Jaro–Winkler ≥ 0.92), different.
@@ -64,7 +64,7 @@ pub fn compare_city(a: Option<&str>, b: Option<&str>) -> u8 {
     };
     if a == b {
         1
-    } else if jaro_winkler(a, b) >= 0.92 {
+    } else if jaro_winkler_from(a, b, 0.92) >= 0.92 {
         2
     } else {
         3
