@@ -71,6 +71,9 @@ struct DedupArgs {
     /// Ground truth `record_id,entity_id[,tags]`: prints precision, recall, F1.
     #[arg(long)]
     truth: Option<PathBuf>,
+    /// Where to write a self-contained HTML report (charts, model, explained examples).
+    #[arg(long)]
+    report: Option<PathBuf>,
     #[command(flatten)]
     input_args: InputArgs,
 }
@@ -87,6 +90,9 @@ struct LinkArgs {
     pairs: Option<PathBuf>,
     #[arg(long)]
     truth: Option<PathBuf>,
+    /// Where to write a self-contained HTML report (charts, model, explained examples).
+    #[arg(long)]
+    report: Option<PathBuf>,
     /// Allow a record to link to several records of the other file.
     #[arg(long)]
     many: bool,
@@ -197,7 +203,30 @@ fn batch_config(args: &InputArgs, truth: Option<PathBuf>) -> anyhow::Result<Batc
     })
 }
 
+/// Fails before any work when an output could not be written (its folder is missing).
+fn check_outputs<'a>(paths: impl IntoIterator<Item = Option<&'a Path>>) -> anyhow::Result<()> {
+    for path in paths.into_iter().flatten() {
+        let folder = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        if !folder.is_dir() {
+            anyhow::bail!(
+                "{}: cannot write here: folder {} does not exist",
+                path.display(),
+                folder.display()
+            );
+        }
+    }
+    Ok(())
+}
+
 fn run_dedup(args: DedupArgs) -> anyhow::Result<()> {
+    check_outputs([
+        Some(args.out.as_path()),
+        args.pairs.as_deref(),
+        args.report.as_deref(),
+    ])?;
     let model = input_model(&args.input_args)?;
     let mut config = batch_config(&args.input_args, args.truth.clone())?;
     config.keep_all_pairs = args.all_pairs;
@@ -214,11 +243,19 @@ fn run_dedup(args: DedupArgs) -> anyhow::Result<()> {
                 .filter(|p| all || p.decision != mpi::matching::Decision::NoMatch || p.rules != 0),
         )?;
     }
+    if let Some(path) = &args.report {
+        mpi::batch::report::dedup_report(&run, &args.input).write(path)?;
+    }
     eprint!("{}", output::dedup_summary(&run));
     Ok(())
 }
 
 fn run_link(args: LinkArgs) -> anyhow::Result<()> {
+    check_outputs([
+        Some(args.out.as_path()),
+        args.pairs.as_deref(),
+        args.report.as_deref(),
+    ])?;
     let model = input_model(&args.input_args)?;
     let config = batch_config(&args.input_args, args.truth.clone())?;
     let run = link::link(&args.left, &args.right, model, &config, !args.many)?;
@@ -232,6 +269,10 @@ fn run_link(args: LinkArgs) -> anyhow::Result<()> {
                 .iter()
                 .filter(|p| p.decision != mpi::matching::Decision::NoMatch || p.rules != 0),
         )?;
+    }
+    if let Some(path) = &args.report {
+        let across = |a: u32, b: u32| (a < run.split) != (b < run.split);
+        mpi::batch::report::link_report(&run, &args.left, &args.right, &across).write(path)?;
     }
     eprint!("{}", output::link_summary(&run));
     Ok(())

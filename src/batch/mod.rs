@@ -10,5 +10,6 @@ pub mod link;
 pub mod mapping;
 pub mod output;
 pub mod progress;
+pub mod report;
 pub mod scoring;
 pub mod train;
