@@ -18,8 +18,17 @@ pub enum Pass {
     FamilyBirthYear,
     /// Formal given-name sound and full birth date.
     GivenBirthDate,
-    /// Both name sounds in either order (survives swaps and date errors).
+    /// Both name sounds in either order, with birth month and day in either order
+    /// (survives swapped names, a mistyped year and a day/month transposition).
     NameSounds,
+    /// Both name sounds in either order with the birth year (survives a mistyped day
+    /// or month).
+    NameSoundsYear,
+    /// Both name sounds in either order, for pairs where a birth date is missing.
+    NameSoundsUndated,
+    /// Both name sounds in either order alone, in small blocks and narrow windows
+    /// (survives a birth date mistyped beyond the other passes).
+    NameSoundsAny,
     /// The full identifier.
     Identifier,
     /// Identifier last four and birth year (full vs masked identifiers).
@@ -38,15 +47,21 @@ pub enum Pass {
     FamilyPostal,
     /// Given-name sound, postal code and birth decade.
     GivenPostal,
-    /// The identifier's digits in sorted order (survives transpositions).
-    IdentifierDigits,
+    /// The identifier's first five digits in sorted order and its last four (survives
+    /// a transposition in the first five).
+    IdentifierHeadSorted,
+    /// The identifier's first five digits and its last four in sorted order.
+    IdentifierTailSorted,
 }
 
 impl Pass {
-    pub const ALL: [Pass; 13] = [
+    pub const ALL: [Pass; 17] = [
         Pass::FamilyBirthYear,
         Pass::GivenBirthDate,
         Pass::NameSounds,
+        Pass::NameSoundsYear,
+        Pass::NameSoundsUndated,
+        Pass::NameSoundsAny,
         Pass::Identifier,
         Pass::IdentifierLastFour,
         Pass::Phone,
@@ -56,8 +71,25 @@ impl Pass {
         Pass::BirthDateFamilyInitial,
         Pass::FamilyPostal,
         Pass::GivenPostal,
-        Pass::IdentifierDigits,
+        Pass::IdentifierHeadSorted,
+        Pass::IdentifierTailSorted,
     ];
+
+    /// This pass's block limits: name sounds alone are shared by many people.
+    fn limits(self, limits: BlockingLimits) -> BlockingLimits {
+        match self {
+            Pass::NameSoundsAny => BlockingLimits {
+                full_block: limits.full_block.min(4),
+                window: limits.window.min(2),
+            },
+            _ => limits,
+        }
+    }
+
+    /// True when the pass pairs only records of which at least one lacks a birth date.
+    fn needs_undated(self) -> bool {
+        self == Pass::NameSoundsUndated
+    }
 
     /// The blocking key of a record for this pass, if it has the values.
     pub fn key(self, r: &NormalizedRecord) -> Option<u64> {
@@ -67,6 +99,8 @@ impl Pass {
             Pass::FamilyBirthYear => {
                 r.family.as_ref()?.phonetic[0].hash(&mut h);
                 r.birth_date?.year().hash(&mut h);
+                let given = r.given.as_ref()?;
+                nickname::canonical(given.first_token()).as_bytes()[0].hash(&mut h);
             }
             Pass::GivenBirthDate => {
                 let given = r.given.as_ref()?;
@@ -74,10 +108,21 @@ impl Pass {
                 phonetic::double_metaphone(formal)[0].hash(&mut h);
                 r.birth_date?.as_number().hash(&mut h);
             }
-            Pass::NameSounds => {
+            Pass::NameSounds
+            | Pass::NameSoundsYear
+            | Pass::NameSoundsUndated
+            | Pass::NameSoundsAny => {
                 let g = r.given.as_ref()?.phonetic[0];
                 let f = r.family.as_ref()?.phonetic[0];
                 (g.min(f), g.max(f)).hash(&mut h);
+                match self {
+                    Pass::NameSounds => {
+                        let d = r.birth_date?;
+                        (d.month().min(d.day()), d.month().max(d.day())).hash(&mut h);
+                    }
+                    Pass::NameSoundsYear => r.birth_date?.year().hash(&mut h),
+                    _ => {}
+                }
             }
             Pass::Identifier => match r.ssn? {
                 Ssn::LastFour(_) => return None,
@@ -104,9 +149,14 @@ impl Pass {
                 r.postal_code.as_ref()?.hash(&mut h);
                 (r.birth_date?.year() / 10).hash(&mut h);
             }
-            Pass::IdentifierDigits => {
+            Pass::IdentifierHeadSorted | Pass::IdentifierTailSorted => {
                 let mut digits = r.ssn?.digits()?.into_bytes();
-                digits.sort_unstable();
+                let (head, tail) = digits.split_at_mut(5);
+                if self == Pass::IdentifierHeadSorted {
+                    head.sort_unstable();
+                } else {
+                    tail.sort_unstable();
+                }
                 digits.hash(&mut h);
             }
             Pass::BirthDateFamilyInitial => {
@@ -196,7 +246,21 @@ fn pass_pairs(
             end += 1;
         }
         let block: Vec<u32> = keyed[start..end].iter().map(|(_, i)| *i).collect();
-        block_pairs(&block, records, scope, limits, &mut pairs);
+        let from = pairs.len();
+        block_pairs(&block, records, scope, pass.limits(limits), &mut pairs);
+        if pass.needs_undated() {
+            let mut k = from;
+            for j in from..pairs.len() {
+                let (a, b) = unpack(pairs[j]);
+                if records[a as usize].birth_date.is_none()
+                    || records[b as usize].birth_date.is_none()
+                {
+                    pairs[k] = pairs[j];
+                    k += 1;
+                }
+            }
+            pairs.truncate(k);
+        }
         start = end;
     }
     pairs.sort_unstable();
@@ -249,3 +313,7 @@ fn block_pairs(
         }
     }
 }
+
+#[cfg(test)]
+#[path = "blocking_tests.rs"]
+mod tests;
