@@ -52,10 +52,13 @@ pub enum Pass {
     IdentifierHeadSorted,
     /// The identifier's first five digits and its last four in sorted order.
     IdentifierTailSorted,
+    /// All the identifier's digits in sorted order, in small blocks and narrow windows
+    /// (survives a transposition anywhere; many identifiers share their digits).
+    IdentifierDigits,
 }
 
 impl Pass {
-    pub const ALL: [Pass; 17] = [
+    pub const ALL: [Pass; 18] = [
         Pass::FamilyBirthYear,
         Pass::GivenBirthDate,
         Pass::NameSounds,
@@ -73,12 +76,13 @@ impl Pass {
         Pass::GivenPostal,
         Pass::IdentifierHeadSorted,
         Pass::IdentifierTailSorted,
+        Pass::IdentifierDigits,
     ];
 
     /// This pass's block limits: name sounds alone are shared by many people.
     fn limits(self, limits: BlockingLimits) -> BlockingLimits {
         match self {
-            Pass::NameSoundsAny => BlockingLimits {
+            Pass::NameSoundsAny | Pass::IdentifierDigits => BlockingLimits {
                 full_block: limits.full_block.min(4),
                 window: limits.window.min(2),
             },
@@ -157,6 +161,11 @@ impl Pass {
                 } else {
                     tail.sort_unstable();
                 }
+                digits.hash(&mut h);
+            }
+            Pass::IdentifierDigits => {
+                let mut digits = r.ssn?.digits()?.into_bytes();
+                digits.sort_unstable();
                 digits.hash(&mut h);
             }
             Pass::BirthDateFamilyInitial => {

@@ -57,6 +57,14 @@ fn sorted_halves_of_the_identifier_survive_a_transposition() {
         [(0, 1), (0, 3), (1, 3)]
     );
     assert_eq!(pairs(Pass::IdentifierTailSorted, &records), [(0, 2)]);
+    // a transposition across the two halves: only all digits sorted still agree
+    let across = [
+        rec("A", "B", "", "412-56-7890"),
+        rec("C", "D", "", "412-57-6890"),
+    ];
+    assert!(pairs(Pass::IdentifierHeadSorted, &across).is_empty());
+    assert!(pairs(Pass::IdentifierTailSorted, &across).is_empty());
+    assert_eq!(pairs(Pass::IdentifierDigits, &across), [(0, 1)]);
 }
 
 #[test]
