@@ -8,5 +8,7 @@ pub mod domain;
 pub mod matching;
 /// Raw records to normalized records.
 pub mod normalize;
+/// The identity graph in SQLite or PostgreSQL (sqlx): records, persons, links, events.
+pub mod store;
 /// Synthetic patient records with ground truth and hard cases.
 pub mod synth;

@@ -37,6 +37,27 @@ enum Command {
     Eval(EvalArgs),
     /// Generate synthetic patient records with ground truth (twins, Jr/Sr, households…).
     Synth(mpi::synth::SynthArgs),
+    /// Create or upgrade the identity database (also done by `serve` at start).
+    Migrate(StateArgs),
+}
+
+/// Where the service keeps its state.
+#[derive(Args)]
+struct StateArgs {
+    /// Folder for the embedded database and the search index.
+    #[arg(long, env = "MPI_DATA_DIR", default_value = "data")]
+    data_dir: PathBuf,
+    /// `postgres://…` to use PostgreSQL instead of the embedded SQLite (`DATA_DIR/mpi.db`).
+    #[arg(long, env = "MPI_DATABASE_URL")]
+    database_url: Option<String>,
+}
+
+impl StateArgs {
+    fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| mpi::store::Store::sqlite_url(&self.data_dir))
+    }
 }
 
 #[derive(Args)]
@@ -161,6 +182,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => run_explain(args),
         Command::Eval(args) => run_eval(args),
         Command::Synth(args) => mpi::synth::run(&args).map(|summary| eprintln!("{summary}")),
+        Command::Migrate(args) => run_migrate(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -341,4 +363,18 @@ fn run_eval(args: EvalArgs) -> anyhow::Result<()> {
     let evaluation = eval::evaluate_file(&args.predictions, &truth)?;
     print!("{evaluation}");
     Ok(())
+}
+
+fn run_migrate(args: StateArgs) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async {
+        let store = mpi::store::Store::connect(&args.database_url()).await?;
+        let applied = store.migrate().await?;
+        eprintln!(
+            "database ready ({:?}); {applied} migration{} applied",
+            store.backend,
+            if applied == 1 { "" } else { "s" }
+        );
+        Ok(())
+    })
 }

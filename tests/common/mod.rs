@@ -62,3 +62,4 @@ pub fn febrl_truth(files: &[&str], out: &Path) {
     }
     std::fs::write(out, text).unwrap();
 }
+pub mod db;

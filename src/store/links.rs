@@ -1,0 +1,134 @@
+//! Links: source record → person. A new link supersedes the current one; history stays.
+
+use sqlx::Row;
+
+use super::{StoreError, Tx};
+
+/// How a link was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum How {
+    Auto,
+    Manual,
+}
+
+impl How {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            How::Auto => "auto",
+            How::Manual => "manual",
+        }
+    }
+}
+
+/// A new link's content.
+#[derive(Debug, Clone)]
+pub struct NewLink<'a> {
+    pub record_id: i64,
+    pub person_id: &'a str,
+    pub how: How,
+    pub weight: Option<f64>,
+    pub probability: Option<f64>,
+    pub model_version: Option<&'a str>,
+    /// The explanation as JSON.
+    pub explanation: Option<&'a str>,
+    pub actor: &'a str,
+}
+
+/// A link row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkRow {
+    pub id: i64,
+    pub record_id: i64,
+    pub person_id: String,
+    pub how: String,
+    pub weight: Option<f64>,
+    pub actor: String,
+    pub created_at: i64,
+    pub superseded_at: Option<i64>,
+}
+
+/// Links a record, superseding its current link if any; returns the new link's id.
+pub async fn link(tx: &mut Tx<'_>, new: &NewLink<'_>, now: i64) -> Result<i64, StoreError> {
+    let previous: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM links WHERE record_id = $1 AND superseded_at IS NULL")
+            .bind(new.record_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+    if let Some(prev) = previous {
+        sqlx::query("UPDATE links SET superseded_at = $2 WHERE id = $1")
+            .bind(prev)
+            .bind(now)
+            .execute(&mut **tx)
+            .await?;
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO links (record_id, person_id, how, weight, probability, model_version, \
+         explanation, actor, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(new.record_id)
+    .bind(new.person_id)
+    .bind(new.how.as_str())
+    .bind(new.weight)
+    .bind(new.probability)
+    .bind(new.model_version)
+    .bind(new.explanation)
+    .bind(new.actor)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?;
+    if let Some(prev) = previous {
+        sqlx::query("UPDATE links SET superseded_by = $2 WHERE id = $1")
+            .bind(prev)
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(id)
+}
+
+const COLUMNS: &str = "id, record_id, person_id, how, weight, actor, created_at, superseded_at";
+
+fn row(r: sqlx::any::AnyRow) -> LinkRow {
+    LinkRow {
+        id: r.get(0),
+        record_id: r.get(1),
+        person_id: r.get(2),
+        how: r.get(3),
+        weight: r.get(4),
+        actor: r.get(5),
+        created_at: r.get(6),
+        superseded_at: r.get(7),
+    }
+}
+
+/// The record's current link.
+pub async fn current(tx: &mut Tx<'_>, record_id: i64) -> Result<Option<LinkRow>, StoreError> {
+    let r = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM links WHERE record_id = $1 AND superseded_at IS NULL"
+    ))
+    .bind(record_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(r.map(row))
+}
+
+/// Every link the record ever had, oldest first.
+pub async fn history(tx: &mut Tx<'_>, record_id: i64) -> Result<Vec<LinkRow>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM links WHERE record_id = $1 ORDER BY id"
+    ))
+    .bind(record_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows.into_iter().map(row).collect())
+}
+
+/// The records currently linked to a person.
+pub async fn records_of(tx: &mut Tx<'_>, person_id: &str) -> Result<Vec<i64>, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT record_id FROM links WHERE person_id = $1 AND superseded_at IS NULL ORDER BY record_id",
+    )
+    .bind(person_id)
+    .fetch_all(&mut **tx)
+    .await?)
+}
