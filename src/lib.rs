@@ -1,9 +1,15 @@
 //! mpi: patient identity resolution (a Master Patient Index).
 
+/// The HTTP API (actix-web): `/v1` routes, problem+json errors, `mpi serve`.
+pub mod api;
 /// Batch deduplication and linkage over CSV files.
 pub mod batch;
 /// Validated demographic values and the canonical record.
 pub mod domain;
+/// Register, match and look up identities (the online pipeline).
+pub mod identity;
+/// The Tantivy candidate index (derived from the store).
+pub mod index;
 /// Compare, score, rules, explanation and training.
 pub mod matching;
 /// Raw records to normalized records.

@@ -39,6 +39,24 @@ enum Command {
     Synth(mpi::synth::SynthArgs),
     /// Create or upgrade the identity database (also done by `serve` at start).
     Migrate(StateArgs),
+    /// Run the identity service (HTTP API) on the embedded SQLite or PostgreSQL.
+    Serve(ServeArgs),
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "MPI_BIND", default_value = "127.0.0.1:8080")]
+    bind: String,
+    /// Load the sample records (testdata/small.csv, 24 patients' records from four
+    /// sources) when the database is empty.
+    #[arg(long)]
+    demo: bool,
+    /// Model file (default: the shipped models/default.json).
+    #[arg(long, env = "MPI_MODEL")]
+    model: Option<PathBuf>,
+    #[command(flatten)]
+    state: StateArgs,
 }
 
 /// Where the service keeps its state.
@@ -183,6 +201,7 @@ fn main() -> ExitCode {
         Command::Eval(args) => run_eval(args),
         Command::Synth(args) => mpi::synth::run(&args).map(|summary| eprintln!("{summary}")),
         Command::Migrate(args) => run_migrate(args),
+        Command::Serve(args) => run_serve(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -375,6 +394,41 @@ fn run_migrate(args: StateArgs) -> anyhow::Result<()> {
             store.backend,
             if applied == 1 { "" } else { "s" }
         );
+        Ok(())
+    })
+}
+
+/// The sample records loaded by `serve --demo`.
+const DEMO_CSV: &str = include_str!("../testdata/small.csv");
+
+fn run_serve(args: ServeArgs) -> anyhow::Result<()> {
+    let model = load_model(args.model.as_deref())?;
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async {
+        let store = mpi::store::Store::connect(&args.state.database_url()).await?;
+        store.migrate().await?;
+        let index_dir = args.state.data_dir.join("index");
+        let service = mpi::identity::Service::open(store, Some(index_dir.as_path()), model).await?;
+        if args.demo && service.index.committed_docs() == 0 {
+            let mut reader = csv::Reader::from_reader(DEMO_CSV.as_bytes());
+            let mut loaded = 0;
+            for row in reader.deserialize::<mpi::domain::RawRecord>() {
+                service.register(row?, "demo").await?;
+                loaded += 1;
+            }
+            service.commit_index()?;
+            eprintln!("loaded {loaded} sample records");
+        }
+        let service = std::sync::Arc::new(service);
+        eprintln!(
+            "mpi {} serving on http://{} (data in {}, model {})\n  try: curl http://{}/readyz",
+            env!("CARGO_PKG_VERSION"),
+            args.bind,
+            args.state.data_dir.display(),
+            service.model_version(),
+            args.bind
+        );
+        mpi::api::serve(service, &args.bind).await?;
         Ok(())
     })
 }

@@ -14,7 +14,11 @@ fn migrate_creates_the_embedded_database_once() {
     assert!(data.join("mpi.db").is_file());
     let again = mpi(&["migrate", "--data-dir", s(&data)]);
     assert!(again.status.success(), "{}", stderr(&again));
-    assert!(stderr(&again).contains("0 migrations applied"), "{}", stderr(&again));
+    assert!(
+        stderr(&again).contains("0 migrations applied"),
+        "{}",
+        stderr(&again)
+    );
 }
 
 #[tokio::test]

@@ -8,6 +8,8 @@ CREATE TABLE source_records (
     source_id TEXT NOT NULL,
     active BOOLEAN NOT NULL DEFAULT TRUE,
     current_version BIGINT NOT NULL,
+    -- the answer given for the current version (JSON), replayed on an identical resend
+    last_outcome TEXT,
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL,
     UNIQUE (source, source_id)

@@ -3,6 +3,7 @@
 
 pub mod compare;
 pub mod explain;
+pub mod keys;
 pub mod model;
 pub mod rules;
 pub mod score;

@@ -61,21 +61,34 @@ pub async fn link(tx: &mut Tx<'_>, new: &NewLink<'_>, now: i64) -> Result<i64, S
             .execute(&mut **tx)
             .await?;
     }
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO links (record_id, person_id, how, weight, probability, model_version, \
-         explanation, actor, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-    )
-    .bind(new.record_id)
-    .bind(new.person_id)
-    .bind(new.how.as_str())
-    .bind(new.weight)
-    .bind(new.probability)
-    .bind(new.model_version)
-    .bind(new.explanation)
-    .bind(new.actor)
-    .bind(now)
-    .fetch_one(&mut **tx)
-    .await?;
+    // A NULL bound through the Any driver fixes the prepared statement's parameter type,
+    // and a later number in the same statement then fails on PostgreSQL: links without
+    // a score use their own statement.
+    let (sql, score) = match (new.weight, new.probability) {
+        (Some(w), Some(p)) => (
+            "INSERT INTO links (record_id, person_id, how, model_version, explanation, actor, \
+             created_at, weight, probability) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+             RETURNING id",
+            Some((w, p)),
+        ),
+        _ => (
+            "INSERT INTO links (record_id, person_id, how, model_version, explanation, actor, \
+             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            None,
+        ),
+    };
+    let mut query = sqlx::query_scalar(sql)
+        .bind(new.record_id)
+        .bind(new.person_id)
+        .bind(new.how.as_str())
+        .bind(new.model_version)
+        .bind(new.explanation)
+        .bind(new.actor)
+        .bind(now);
+    if let Some((w, p)) = score {
+        query = query.bind(w).bind(p);
+    }
+    let id: i64 = query.fetch_one(&mut **tx).await?;
     if let Some(prev) = previous {
         sqlx::query("UPDATE links SET superseded_by = $2 WHERE id = $1")
             .bind(prev)
@@ -131,4 +144,24 @@ pub async fn records_of(tx: &mut Tx<'_>, person_id: &str) -> Result<Vec<i64>, St
     .bind(person_id)
     .fetch_all(&mut **tx)
     .await?)
+}
+
+/// The current person of each record: `(record_id, person_id, how)`.
+pub async fn persons_of(
+    tx: &mut Tx<'_>,
+    record_ids: &[i64],
+) -> Result<Vec<(i64, String, String)>, StoreError> {
+    let mut out = Vec::with_capacity(record_ids.len());
+    for chunk in record_ids.chunks(500) {
+        let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
+        let rows = sqlx::query(&format!(
+            "SELECT record_id, person_id, how FROM links \
+             WHERE superseded_at IS NULL AND record_id IN ({})",
+            list.join(",")
+        ))
+        .fetch_all(&mut **tx)
+        .await?;
+        out.extend(rows.into_iter().map(|r| (r.get(0), r.get(1), r.get(2))));
+    }
+    Ok(out)
 }

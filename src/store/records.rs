@@ -39,7 +39,7 @@ pub async fn put_version(
     now: i64,
 ) -> Result<(i64, i64, Stored), StoreError> {
     if let Some(current) = get(tx, source, source_id).await? {
-        if current.content_hash == content_hash && current.active {
+        if current.content_hash == content_hash && current.data == data && current.active {
             return Ok((current.id, current.version, Stored::Unchanged));
         }
         let version = current.version + 1;
@@ -147,4 +147,67 @@ pub async fn deactivate(tx: &mut Tx<'_>, record_id: i64, now: i64) -> Result<(),
         .execute(&mut **tx)
         .await?;
     Ok(())
+}
+
+/// Remembers the answer given for the record's current version.
+pub async fn set_outcome(tx: &mut Tx<'_>, record_id: i64, outcome: &str) -> Result<(), StoreError> {
+    sqlx::query("UPDATE source_records SET last_outcome = $2 WHERE id = $1")
+        .bind(record_id)
+        .bind(outcome)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// The answer given for the record's current version.
+pub async fn outcome(tx: &mut Tx<'_>, record_id: i64) -> Result<Option<String>, StoreError> {
+    Ok(
+        sqlx::query_scalar("SELECT last_outcome FROM source_records WHERE id = $1")
+            .bind(record_id)
+            .fetch_one(&mut **tx)
+            .await?,
+    )
+}
+
+/// The current data of records by id (active ones only): `(id, source, source_id, data)`.
+pub async fn current_data(
+    tx: &mut Tx<'_>,
+    ids: &[i64],
+) -> Result<Vec<(i64, String, String, String)>, StoreError> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
+        let rows = sqlx::query(&format!(
+            "SELECT r.id, r.source, r.source_id, v.data FROM source_records r \
+             JOIN source_record_versions v ON v.record_id = r.id AND v.version = r.current_version \
+             WHERE r.active AND r.id IN ({}) ORDER BY r.id",
+            list.join(",")
+        ))
+        .fetch_all(&mut **tx)
+        .await?;
+        out.extend(
+            rows.into_iter()
+                .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3))),
+        );
+    }
+    Ok(out)
+}
+
+/// Every active record's id and current data, in id order, after `after_id`, at most
+/// `limit` (for rebuilding the index and the name frequencies).
+pub async fn active_page(
+    tx: &mut Tx<'_>,
+    after_id: i64,
+    limit: i64,
+) -> Result<Vec<(i64, String)>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT r.id, v.data FROM source_records r \
+         JOIN source_record_versions v ON v.record_id = r.id AND v.version = r.current_version \
+         WHERE r.active AND r.id > $1 ORDER BY r.id LIMIT $2",
+    )
+    .bind(after_id)
+    .bind(limit)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.get(0), r.get(1))).collect())
 }

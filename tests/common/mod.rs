@@ -62,4 +62,5 @@ pub fn febrl_truth(files: &[&str], out: &Path) {
     }
     std::fs::write(out, text).unwrap();
 }
+pub mod app;
 pub mod db;

@@ -1,0 +1,57 @@
+//! The only actix-web user: the `/v1` JSON API, health checks and `mpi serve`.
+
+pub mod problem;
+mod routes;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::{App, HttpServer, web};
+
+use crate::identity::Service;
+pub use problem::Problem;
+
+/// Largest accepted body of a single-record request.
+pub const MAX_BODY: usize = 64 * 1024;
+
+/// Registers the routes (also used by the tests' in-process server).
+pub fn configure(service: Arc<Service>) -> impl FnOnce(&mut web::ServiceConfig) {
+    move |cfg: &mut web::ServiceConfig| {
+        cfg.app_data(web::Data::from(service))
+            .configure(routes::routes);
+    }
+}
+
+/// Commits the search index every `interval` while anything is pending (group commit).
+pub fn spawn_index_committer(service: Arc<Service>, interval: Duration) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(interval);
+        loop {
+            tick.tick().await;
+            let s = service.clone();
+            let result = tokio::task::spawn_blocking(move || s.commit_index()).await;
+            if let Ok(Err(error)) = result {
+                tracing::error!(%error, "index commit failed");
+            }
+        }
+    });
+}
+
+/// Serves the API on `bind` until stopped.
+pub async fn serve(service: Arc<Service>, bind: &str) -> std::io::Result<()> {
+    let listener = std::net::TcpListener::bind(bind)?;
+    server(service, listener)?.await
+}
+
+/// The HTTP server on an open listener, with the index committer running.
+pub fn server(
+    service: Arc<Service>,
+    listener: std::net::TcpListener,
+) -> std::io::Result<actix_web::dev::Server> {
+    spawn_index_committer(service.clone(), Duration::from_millis(100));
+    Ok(
+        HttpServer::new(move || App::new().configure(configure(service.clone())))
+            .listen(listener)?
+            .run(),
+    )
+}

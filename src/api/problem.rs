@@ -1,0 +1,128 @@
+//! Errors as `application/problem+json` (RFC 9457) with a stable `code` and, where one
+//! field is at fault, its name.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+
+use crate::identity::ServiceError;
+
+/// An API error.
+#[derive(Debug, Clone, Serialize)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    /// Stable, machine-readable: `malformed_json`, `unknown_field`, `invalid_field`,
+    /// `payload_too_large`, `not_found`, `conflict`, `unavailable`, `internal`.
+    pub code: &'static str,
+    pub detail: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+impl Problem {
+    pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Problem {
+        Problem {
+            kind: format!("https://mpi.dev/problems/{code}"),
+            title: status.canonical_reason().unwrap_or("error").to_string(),
+            status: status.as_u16(),
+            code,
+            detail: detail.into(),
+            field: None,
+        }
+    }
+
+    pub fn with_field(mut self, field: impl Into<String>) -> Problem {
+        self.field = Some(field.into());
+        self
+    }
+
+    /// A JSON body that could not be read as the expected type.
+    pub fn from_json(error: serde_path_to_error::Error<serde_json::Error>) -> Problem {
+        let path = error.path().to_string();
+        let inner = error.into_inner();
+        let message = inner.to_string();
+        if let Some(field) = message
+            .strip_prefix("unknown field `")
+            .and_then(|rest| rest.split('`').next())
+        {
+            // the path already ends with the unknown key (`record.shoe` in a match)
+            let at = if path == "." || path.is_empty() {
+                field.to_string()
+            } else {
+                path.clone()
+            };
+            return Problem::new(
+                StatusCode::BAD_REQUEST,
+                "unknown_field",
+                format!("unknown field '{at}'"),
+            )
+            .with_field(at);
+        }
+        if path.starts_with('[') || inner.to_string().contains("expected struct") {
+            return Problem::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_body",
+                "the body must be a JSON object",
+            );
+        }
+        match inner.classify() {
+            serde_json::error::Category::Data => {
+                Problem::new(StatusCode::BAD_REQUEST, "invalid_field", message.clone())
+                    .with_field(path)
+            }
+            _ => Problem::new(
+                StatusCode::BAD_REQUEST,
+                "malformed_json",
+                format!("the body is not valid JSON: {message}"),
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code, self.detail)
+    }
+}
+
+impl ResponseError for Problem {
+    fn status_code(&self) -> StatusCode {
+        StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        HttpResponse::build(self.status_code())
+            .content_type("application/problem+json")
+            .json(self)
+    }
+}
+
+impl From<ServiceError> for Problem {
+    fn from(e: ServiceError) -> Problem {
+        match e {
+            ServiceError::Invalid { field, problem } => Problem::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_field",
+                format!("{field} {problem}"),
+            )
+            .with_field(field),
+            ServiceError::NotFound(what) => Problem::new(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                format!("{what} not found"),
+            ),
+            other => {
+                // logged without contents: store and index errors name no patient data
+                tracing::error!(error = %other, "request failed");
+                Problem::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "the request could not be completed; nothing was changed",
+                )
+            }
+        }
+    }
+}

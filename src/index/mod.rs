@@ -1,0 +1,233 @@
+//! The only Tantivy user: the candidate index. Each active source record is one
+//! document holding its blocking keys (see `matching::keys`) and its canonical JSON.
+//! The index is derived from the database and can be rebuilt from it at any time.
+//!
+//! Read-your-writes: a record handed to `upsert` is a candidate at once, through an
+//! in-memory overlay, while Tantivy commits are batched (group commit, `commit`).
+//! The overlay entry is dropped once a commit that contains it is visible.
+
+mod overlay;
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use rustc_hash::FxHashMap;
+use tantivy::collector::TopDocs;
+use tantivy::query::TermQuery;
+use tantivy::schema::{FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, Value};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term, doc};
+
+use crate::matching::keys::Pass;
+use crate::normalize::NormalizedRecord;
+use overlay::Overlay;
+
+/// Candidates kept per blocking key (per pass), so a common name cannot blow up the
+/// candidate set; broad passes keep fewer.
+#[derive(Debug, Clone, Copy)]
+pub struct Caps {
+    pub per_key: usize,
+    pub per_broad_key: usize,
+}
+
+impl Default for Caps {
+    fn default() -> Self {
+        Caps {
+            per_key: 64,
+            per_broad_key: 16,
+        }
+    }
+}
+
+/// Errors of the index; they name no record contents.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    #[error("search index: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    #[error("search index folder {path}: {error}")]
+    Folder { path: String, error: std::io::Error },
+    #[error("search index: {0}")]
+    OpenDirectory(#[from] tantivy::directory::error::OpenDirectoryError),
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Fields {
+    record: Field,
+    keys: Field,
+    data: Field,
+}
+
+/// A candidate: the record's database id and its canonical JSON.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub record_id: i64,
+    pub data: String,
+}
+
+/// The candidate index.
+pub struct CandidateIndex {
+    index: Index,
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    fields: Fields,
+    overlay: Mutex<Overlay>,
+    caps: Caps,
+    /// Overlay generation of the last commit.
+    committed: Mutex<u64>,
+}
+
+impl std::fmt::Debug for CandidateIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CandidateIndex").finish_non_exhaustive()
+    }
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let record = b.add_i64_field("record", INDEXED | STORED | FAST);
+    let keys = b.add_text_field("keys", STRING);
+    let data = b.add_text_field("data", STORED);
+    (b.build(), Fields { record, keys, data })
+}
+
+/// The blocking keys of a record, as index terms.
+pub fn key_terms(r: &NormalizedRecord) -> Vec<(Pass, String)> {
+    Pass::ALL
+        .iter()
+        .filter_map(|p| p.key(r).map(|k| (*p, format!("{k:016x}"))))
+        .collect()
+}
+
+impl CandidateIndex {
+    /// Opens the index in `dir` (created if missing), or an in-memory one.
+    pub fn open(dir: Option<&Path>, caps: Caps) -> Result<CandidateIndex, IndexError> {
+        let (schema, fields) = schema();
+        let index = match dir {
+            Some(dir) => {
+                std::fs::create_dir_all(dir).map_err(|error| IndexError::Folder {
+                    path: dir.display().to_string(),
+                    error,
+                })?;
+                let directory = tantivy::directory::MmapDirectory::open(dir)?;
+                Index::open_or_create(directory, schema)?
+            }
+            None => Index::create_in_ram(schema),
+        };
+        let writer = index.writer_with_num_threads(1, 64 << 20)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(CandidateIndex {
+            index,
+            reader,
+            writer: Mutex::new(writer),
+            fields,
+            overlay: Mutex::new(Overlay::default()),
+            caps,
+            committed: Mutex::new(0),
+        })
+    }
+
+    /// Adds or replaces a record. It is a candidate from now on.
+    pub fn upsert(&self, record_id: i64, data: &str, r: &NormalizedRecord) {
+        let keys = key_terms(r);
+        let writer = self.writer.lock().expect("index writer lock");
+        writer.delete_term(Term::from_field_i64(self.fields.record, record_id));
+        let mut document = doc!(self.fields.record => record_id, self.fields.data => data);
+        for (_, k) in &keys {
+            document.add_text(self.fields.keys, k);
+        }
+        // the writer only fails when its worker died; the next commit reports it
+        let _ = writer.add_document(document);
+        drop(writer);
+        self.overlay.lock().expect("overlay lock").put(
+            record_id,
+            data,
+            keys.into_iter().map(|(_, k)| k).collect(),
+        );
+    }
+
+    /// Removes a record (deactivated): no longer a candidate from now on.
+    pub fn remove(&self, record_id: i64) {
+        let writer = self.writer.lock().expect("index writer lock");
+        writer.delete_term(Term::from_field_i64(self.fields.record, record_id));
+        drop(writer);
+        self.overlay.lock().expect("overlay lock").remove(record_id);
+    }
+
+    /// Makes everything added so far durable and searchable without the overlay.
+    pub fn commit(&self) -> Result<(), IndexError> {
+        let generation = self.overlay.lock().expect("overlay lock").generation();
+        let mut committed = self.committed.lock().expect("commit lock");
+        if *committed == generation && generation > 0 {
+            return Ok(());
+        }
+        self.writer.lock().expect("index writer lock").commit()?;
+        *committed = generation;
+        self.reader.reload()?;
+        self.overlay
+            .lock()
+            .expect("overlay lock")
+            .forget_up_to(generation);
+        Ok(())
+    }
+
+    /// Deletes every document (before a rebuild).
+    pub fn clear(&self) -> Result<(), IndexError> {
+        self.writer
+            .lock()
+            .expect("index writer lock")
+            .delete_all_documents()?;
+        self.overlay.lock().expect("overlay lock").clear();
+        Ok(())
+    }
+
+    /// Number of searchable documents (committed ones).
+    pub fn committed_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// The candidates for a record: the union over its blocking keys, each key capped.
+    pub fn candidates(&self, r: &NormalizedRecord) -> Result<Vec<Candidate>, IndexError> {
+        let keys = key_terms(r);
+        let mut found: FxHashMap<i64, String> = FxHashMap::default();
+        let searcher = self.reader.searcher();
+        for (pass, key) in &keys {
+            let cap = if pass.is_broad() {
+                self.caps.per_broad_key
+            } else {
+                self.caps.per_key
+            };
+            let query = TermQuery::new(
+                Term::from_field_text(self.fields.keys, key),
+                IndexRecordOption::Basic,
+            );
+            for (_, address) in searcher.search(&query, &TopDocs::with_limit(cap))? {
+                let doc: TantivyDocument = searcher.doc(address)?;
+                let id = doc.get_first(self.fields.record).and_then(|v| v.as_i64());
+                let data = doc.get_first(self.fields.data).and_then(|v| v.as_str());
+                if let (Some(id), Some(data)) = (id, data) {
+                    found.entry(id).or_insert_with(|| data.to_string());
+                }
+            }
+        }
+        // records written since the last commit win over what the index still shows
+        let overlay = self.overlay.lock().expect("overlay lock");
+        overlay.apply(keys.iter().map(|(_, k)| k.as_str()), &mut found);
+        drop(overlay);
+        let mut out: Vec<Candidate> = found
+            .into_iter()
+            .map(|(record_id, data)| Candidate { record_id, data })
+            .collect();
+        out.sort_unstable_by_key(|c| c.record_id);
+        Ok(out)
+    }
+
+    /// The index's own folder state, for diagnostics.
+    pub fn segment_count(&self) -> usize {
+        self.index
+            .searchable_segment_ids()
+            .map(|s| s.len())
+            .unwrap_or(0)
+    }
+}

@@ -1,0 +1,98 @@
+//! Records written since the last visible commit: searched alongside the index so that
+//! a registration is a candidate for the very next request.
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+#[derive(Debug, Default)]
+pub struct Overlay {
+    generation: u64,
+    /// record id → (generation written, data, keys)
+    records: FxHashMap<i64, (u64, String, Vec<String>)>,
+    /// key → record ids
+    by_key: FxHashMap<String, FxHashSet<i64>>,
+    /// record ids removed (deactivated) since the last visible commit, with generation
+    removed: FxHashMap<i64, u64>,
+}
+
+impl Overlay {
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    pub fn put(&mut self, id: i64, data: &str, keys: Vec<String>) {
+        self.unindex(id);
+        self.generation += 1;
+        for k in &keys {
+            self.by_key.entry(k.clone()).or_default().insert(id);
+        }
+        self.removed.remove(&id);
+        self.records
+            .insert(id, (self.generation, data.to_string(), keys));
+    }
+
+    pub fn remove(&mut self, id: i64) {
+        self.unindex(id);
+        self.records.remove(&id);
+        self.generation += 1;
+        self.removed.insert(id, self.generation);
+    }
+
+    fn unindex(&mut self, id: i64) {
+        if let Some((_, _, keys)) = self.records.get(&id) {
+            for k in keys {
+                if let Some(set) = self.by_key.get_mut(k) {
+                    set.remove(&id);
+                    if set.is_empty() {
+                        self.by_key.remove(k);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Drops what a now-visible commit contains (written at or before `generation`).
+    pub fn forget_up_to(&mut self, generation: u64) {
+        let old: Vec<i64> = self
+            .records
+            .iter()
+            .filter(|(_, (g, _, _))| *g <= generation)
+            .map(|(id, _)| *id)
+            .collect();
+        for id in old {
+            self.unindex(id);
+            self.records.remove(&id);
+        }
+        self.removed.retain(|_, g| *g > generation);
+    }
+
+    pub fn clear(&mut self) {
+        *self = Overlay {
+            generation: self.generation,
+            ..Overlay::default()
+        };
+    }
+
+    /// Brings index results up to date: newer data for rewritten records, records
+    /// sharing a key that the index does not show yet, removed records taken out.
+    pub fn apply<'a>(
+        &self,
+        keys: impl Iterator<Item = &'a str>,
+        found: &mut FxHashMap<i64, String>,
+    ) {
+        for (id, (_, data, _)) in &self.records {
+            if let Some(d) = found.get_mut(id) {
+                d.clone_from(data);
+            }
+        }
+        for k in keys {
+            if let Some(ids) = self.by_key.get(k) {
+                for id in ids {
+                    found.insert(*id, self.records[id].1.clone());
+                }
+            }
+        }
+        // (a rewritten record still listed under an old key stays a candidate until the
+        // commit: scoring decides, so over-including is harmless)
+        found.retain(|id, _| !self.removed.contains_key(id));
+    }
+}

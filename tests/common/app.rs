@@ -1,0 +1,94 @@
+//! `spawn_app()`: the real HTTP server on a free loopback port over a fresh database,
+//! driven with a real HTTP client.
+
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use super::db::{self, TestDb};
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    _db: TestDb,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    let db = match backend {
+        Backend::Sqlite => db::sqlite(),
+        Backend::Postgres => db::postgres().await,
+    };
+    let store = mpi::store::Store::connect(&db.url).await.unwrap();
+    store.migrate().await.unwrap();
+    let service = mpi::identity::Service::open(store, None, mpi::matching::Model::default_model())
+        .await
+        .unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = mpi::api::server(Arc::new(service), listener).unwrap();
+    tokio::spawn(server);
+    TestApp {
+        base: format!("http://127.0.0.1:{port}"),
+        client: reqwest::Client::new(),
+        _db: db,
+    }
+}
+
+impl TestApp {
+    pub async fn post(&self, path: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
+        self.send(self.client.post(format!("{}{path}", self.base)).json(body))
+            .await
+    }
+
+    pub async fn post_raw(&self, path: &str, body: &str) -> (u16, serde_json::Value) {
+        self.send(
+            self.client
+                .post(format!("{}{path}", self.base))
+                .header("content-type", "application/json")
+                .body(body.to_string()),
+        )
+        .await
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, serde_json::Value) {
+        self.send(self.client.get(format!("{}{path}", self.base)))
+            .await
+    }
+
+    pub async fn delete(&self, path: &str) -> u16 {
+        let r = self
+            .client
+            .delete(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
+        r.status().as_u16()
+    }
+
+    async fn send(&self, request: reqwest::RequestBuilder) -> (u16, serde_json::Value) {
+        let r = request.send().await.unwrap();
+        let status = r.status().as_u16();
+        let problem = r.headers().get("content-type").is_some_and(|v| {
+            v.to_str()
+                .unwrap_or("")
+                .starts_with("application/problem+json")
+        });
+        let text = r.text().await.unwrap();
+        let value = serde_json::from_str(&text).unwrap_or(serde_json::Value::Null);
+        if status >= 400 {
+            assert!(problem, "an error is problem+json: {status} {text}");
+        }
+        (status, value)
+    }
+
+    pub async fn events(&self) -> Vec<serde_json::Value> {
+        let (_, v) = self.get("/v1/events?after=0&limit=1000").await;
+        v["events"].as_array().cloned().unwrap_or_default()
+    }
+}
