@@ -5,8 +5,10 @@ pub mod api;
 /// Batch deduplication and linkage over CSV files.
 pub mod batch;
 /// Validated demographic values and the canonical record.
+pub mod config;
 pub mod domain;
 /// Register, match and look up identities (the online pipeline).
+pub mod fhir;
 pub mod identity;
 /// The Tantivy candidate index (derived from the store).
 pub mod index;

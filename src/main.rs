@@ -19,6 +19,10 @@ use mpi::matching::{Matcher, Model, TermFrequencies};
     about = "Patient identity resolution: deduplicate, link and explain patient records"
 )]
 struct Cli {
+    /// Settings file (TOML: bind, data_dir, database_url, model); default ./mpi.toml if
+    /// present. Precedence: file < environment (MPI_*) < command line.
+    #[arg(long, global = true, env = "MPI_CONFIG")]
+    config: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -41,6 +45,17 @@ enum Command {
     Migrate(StateArgs),
     /// Run the identity service (HTTP API) on the embedded SQLite or PostgreSQL.
     Serve(ServeArgs),
+    /// Rebuild the search index from the database (the service must be stopped).
+    Reindex(ReindexArgs),
+}
+
+#[derive(Args)]
+struct ReindexArgs {
+    /// Model file, for the name frequencies (default: the shipped model).
+    #[arg(long, env = "MPI_MODEL")]
+    model: Option<PathBuf>,
+    #[command(flatten)]
+    state: StateArgs,
 }
 
 #[derive(Args)]
@@ -192,6 +207,10 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
+    if let Err(e) = apply_settings_file() {
+        eprintln!("error: {e:#}");
+        return ExitCode::FAILURE;
+    }
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Dedup(args) => run_dedup(args),
@@ -202,6 +221,7 @@ fn main() -> ExitCode {
         Command::Synth(args) => mpi::synth::run(&args).map(|summary| eprintln!("{summary}")),
         Command::Migrate(args) => run_migrate(args),
         Command::Serve(args) => run_serve(args),
+        Command::Reindex(args) => run_reindex(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -210,6 +230,23 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Fills the `MPI_*` variables the environment does not set from the settings file, so
+/// that clap sees file < environment < command line.
+fn apply_settings_file() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().collect();
+    let Some((path, _)) = mpi::config::locate(&args) else {
+        return Ok(());
+    };
+    let settings = mpi::config::Settings::load(&path)?;
+    for (var, value) in settings.as_env() {
+        if std::env::var_os(var).is_none() {
+            // SAFETY: main has started no other thread yet
+            unsafe { std::env::set_var(var, value) };
+        }
+    }
+    Ok(())
 }
 
 fn load_model(path: Option<&Path>) -> anyhow::Result<Model> {
@@ -384,6 +421,27 @@ fn run_eval(args: EvalArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+fn run_reindex(args: ReindexArgs) -> anyhow::Result<()> {
+    let model = load_model(args.model.as_deref())?;
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async {
+        let store = mpi::store::Store::connect(&args.state.database_url()).await?;
+        store.migrate().await?;
+        let index_dir = args.state.data_dir.join("index");
+        let started = std::time::Instant::now();
+        let service =
+            mpi::identity::Service::open_with(store, Some(index_dir.as_path()), model, true)
+                .await?;
+        eprintln!(
+            "search index rebuilt: {} records in {:.1} s ({})",
+            service.index.committed_docs(),
+            started.elapsed().as_secs_f64(),
+            index_dir.display()
+        );
+        Ok(())
+    })
+}
+
 fn run_migrate(args: StateArgs) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
@@ -408,7 +466,9 @@ fn run_serve(args: ServeArgs) -> anyhow::Result<()> {
         let store = mpi::store::Store::connect(&args.state.database_url()).await?;
         store.migrate().await?;
         let index_dir = args.state.data_dir.join("index");
-        let service = mpi::identity::Service::open(store, Some(index_dir.as_path()), model).await?;
+        let service = std::sync::Arc::new(
+            mpi::identity::Service::open(store, Some(index_dir.as_path()), model).await?,
+        );
         if args.demo && service.index.committed_docs() == 0 {
             let mut reader = csv::Reader::from_reader(DEMO_CSV.as_bytes());
             let mut loaded = 0;
@@ -416,10 +476,9 @@ fn run_serve(args: ServeArgs) -> anyhow::Result<()> {
                 service.register(row?, "demo").await?;
                 loaded += 1;
             }
-            service.commit_index()?;
+            service.commit_index().await?;
             eprintln!("loaded {loaded} sample records");
         }
-        let service = std::sync::Arc::new(service);
         eprintln!(
             "mpi {} serving on http://{} (data in {}, model {})\n  try: curl http://{}/readyz",
             env!("CARGO_PKG_VERSION"),

@@ -1,6 +1,7 @@
 //! Black-box tests of the HTTP API on real SQLite and PostgreSQL: every outcome,
 //! idempotency, read-your-writes, errors, persons, identifiers, events, concurrency.
 
+#[macro_use]
 mod common;
 
 use common::app::{Backend, TestApp, spawn_app};
@@ -19,25 +20,6 @@ async fn register(app: &TestApp, body: &Value) -> Value {
     let (status, v) = app.post("/v1/records", body).await;
     assert_eq!(status, 200, "{v}");
     v
-}
-
-/// Generates one test per backend from an async body taking the app.
-macro_rules! both {
-    ($name:ident, $body:expr) => {
-        mod $name {
-            use super::*;
-            #[tokio::test]
-            async fn sqlite() {
-                let app = spawn_app(Backend::Sqlite).await;
-                ($body)(app).await;
-            }
-            #[tokio::test]
-            async fn postgres() {
-                let app = spawn_app(Backend::Postgres).await;
-                ($body)(app).await;
-            }
-        }
-    };
 }
 
 both!(

@@ -1,5 +1,7 @@
 //! The only actix-web user: the `/v1` JSON API, health checks and `mpi serve`.
 
+mod batch;
+mod docs;
 pub mod problem;
 mod routes;
 
@@ -10,9 +12,16 @@ use actix_web::{App, HttpServer, web};
 
 use crate::identity::Service;
 pub use problem::Problem;
+pub use routes::{ROUTES, read_body_up_to};
 
 /// Largest accepted body of a single-record request.
 pub const MAX_BODY: usize = 64 * 1024;
+
+/// Largest accepted body of a batch registration.
+pub const MAX_BATCH_BODY: usize = 8 * 1024 * 1024;
+
+/// Most records in one batch registration.
+pub const MAX_BATCH_RECORDS: usize = 5000;
 
 /// Registers the routes (also used by the tests' in-process server).
 pub fn configure(service: Arc<Service>) -> impl FnOnce(&mut web::ServiceConfig) {
@@ -28,9 +37,7 @@ pub fn spawn_index_committer(service: Arc<Service>, interval: Duration) {
         let mut tick = tokio::time::interval(interval);
         loop {
             tick.tick().await;
-            let s = service.clone();
-            let result = tokio::task::spawn_blocking(move || s.commit_index()).await;
-            if let Ok(Err(error)) = result {
+            if let Err(error) = service.commit_index().await {
                 tracing::error!(%error, "index commit failed");
             }
         }

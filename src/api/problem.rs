@@ -39,18 +39,27 @@ impl Problem {
         self
     }
 
-    /// A JSON body that could not be read as the expected type.
-    pub fn from_json(error: serde_path_to_error::Error<serde_json::Error>) -> Problem {
+    /// A JSON value that could not be read as the expected type.
+    pub fn from_value(error: serde_path_to_error::Error<serde_json::Error>) -> Problem {
         let path = error.path().to_string();
-        let inner = error.into_inner();
-        let message = inner.to_string();
-        if let Some(field) = message
-            .strip_prefix("unknown field `")
-            .and_then(|rest| rest.split('`').next())
-        {
+        let message = error.into_inner().to_string();
+        let quoted = |prefix: &str| {
+            message
+                .strip_prefix(prefix)
+                .and_then(|rest| rest.split('`').next())
+                .map(str::to_string)
+        };
+        let within = |name: &str| {
+            if path == "." || path.is_empty() {
+                name.to_string()
+            } else {
+                format!("{path}.{name}")
+            }
+        };
+        if let Some(field) = quoted("unknown field `") {
             // the path already ends with the unknown key (`record.shoe` in a match)
             let at = if path == "." || path.is_empty() {
-                field.to_string()
+                field
             } else {
                 path.clone()
             };
@@ -61,24 +70,33 @@ impl Problem {
             )
             .with_field(at);
         }
-        if path.starts_with('[') || inner.to_string().contains("expected struct") {
+        if let Some(field) = quoted("missing field `") {
+            let at = within(&field);
             return Problem::new(
                 StatusCode::BAD_REQUEST,
-                "invalid_body",
-                "the body must be a JSON object",
-            );
+                "invalid_field",
+                format!("{at} is required"),
+            )
+            .with_field(at);
         }
-        match inner.classify() {
-            serde_json::error::Category::Data => {
-                Problem::new(StatusCode::BAD_REQUEST, "invalid_field", message.clone())
-                    .with_field(path)
-            }
-            _ => Problem::new(
+        if message.contains("expected struct") || message.contains("expected a map") {
+            let problem = Problem::new(
                 StatusCode::BAD_REQUEST,
-                "malformed_json",
-                format!("the body is not valid JSON: {message}"),
-            ),
+                "invalid_body",
+                "a record must be a JSON object",
+            );
+            return if path == "." || path.is_empty() {
+                problem
+            } else {
+                problem.with_field(path)
+            };
         }
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_field",
+            format!("{path}: {message}"),
+        )
+        .with_field(path)
     }
 }
 

@@ -2,7 +2,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::http::header;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpResponse, Route, web};
 use serde::Deserialize;
 
 use super::problem::Problem;
@@ -11,44 +11,106 @@ use crate::identity::{PersonLookup, Service};
 
 type Result<T> = std::result::Result<T, Problem>;
 
+/// Every route the server answers, in the order of `openapi/mpi.yaml`. The table is the
+/// only way a handler is registered, so a test can hold it against the document.
+pub const ROUTES: &[(&str, &str)] = &[
+    ("GET", "/healthz"),
+    ("GET", "/readyz"),
+    ("POST", "/v1/records"),
+    ("POST", "/v1/records:batch"),
+    ("GET", "/v1/records/{source}/{source_id}"),
+    ("DELETE", "/v1/records/{source}/{source_id}"),
+    ("GET", "/v1/records/{source}/{source_id}/identifiers"),
+    ("POST", "/v1/match"),
+    ("GET", "/v1/persons/{person_id}"),
+    ("GET", "/v1/persons/{person_id}/identifiers"),
+    ("GET", "/v1/events"),
+    ("GET", "/openapi.yaml"),
+    ("GET", "/docs"),
+    ("GET", "/fhir/metadata"),
+    ("POST", "/fhir/Patient/$match"),
+    ("GET", "/fhir/Patient/{person_id}"),
+];
+
+fn handler(method: &str, path: &str) -> Route {
+    match (method, path) {
+        ("GET", "/healthz") => web::get().to(healthz),
+        ("GET", "/readyz") => web::get().to(readyz),
+        ("POST", "/v1/records") => web::post().to(register),
+        ("POST", "/v1/records:batch") => web::post().to(super::batch::register_batch),
+        ("GET", "/v1/records/{source}/{source_id}") => web::get().to(get_record),
+        ("DELETE", "/v1/records/{source}/{source_id}") => web::delete().to(delete_record),
+        ("GET", "/v1/records/{source}/{source_id}/identifiers") => {
+            web::get().to(record_identifiers)
+        }
+        ("POST", "/v1/match") => web::post().to(match_record),
+        ("GET", "/v1/persons/{person_id}") => web::get().to(get_person),
+        ("GET", "/v1/persons/{person_id}/identifiers") => web::get().to(person_identifiers),
+        ("GET", "/v1/events") => web::get().to(list_events),
+        ("GET", "/openapi.yaml") => web::get().to(super::docs::openapi_yaml),
+        ("GET", "/docs") => web::get().to(super::docs::docs_page),
+        ("GET", "/fhir/metadata") => web::get().to(crate::fhir::metadata),
+        ("POST", "/fhir/Patient/$match") => web::post().to(crate::fhir::match_patient),
+        ("GET", "/fhir/Patient/{person_id}") => web::get().to(crate::fhir::read_patient),
+        _ => unreachable!("route {method} {path} in ROUTES has no handler"),
+    }
+}
+
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/healthz", web::get().to(healthz))
-        .route("/readyz", web::get().to(readyz))
-        .route("/v1/records", web::post().to(register))
-        .route(
-            "/v1/records/{source}/{source_id}",
-            web::get().to(get_record),
-        )
-        .route(
-            "/v1/records/{source}/{source_id}",
-            web::delete().to(delete_record),
-        )
-        .route(
-            "/v1/records/{source}/{source_id}/identifiers",
-            web::get().to(record_identifiers),
-        )
-        .route("/v1/match", web::post().to(match_record))
-        .route("/v1/persons/{person_id}", web::get().to(get_person))
-        .route(
-            "/v1/persons/{person_id}/identifiers",
-            web::get().to(person_identifiers),
-        )
-        .route("/v1/events", web::get().to(list_events))
-        .default_service(web::to(not_found));
+    let mut paths: Vec<&str> = Vec::new();
+    for (_, path) in ROUTES {
+        if !paths.contains(path) {
+            paths.push(path);
+        }
+    }
+    for path in paths {
+        let methods: Vec<&str> = ROUTES
+            .iter()
+            .filter(|(_, p)| *p == path)
+            .map(|(m, _)| *m)
+            .collect();
+        let allow = methods.join(", ");
+        let mut resource = web::resource(path);
+        for method in &methods {
+            resource = resource.route(handler(method, path));
+        }
+        cfg.service(resource.default_service(web::to(move || {
+            let allow = allow.clone();
+            async move { method_not_allowed(&allow) }
+        })));
+    }
+    cfg.default_service(web::to(not_found));
+}
+
+fn method_not_allowed(allow: &str) -> HttpResponse {
+    let mut response = actix_web::ResponseError::error_response(&Problem::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        format!("this path answers {allow}"),
+    ));
+    if let Ok(value) = header::HeaderValue::from_str(allow) {
+        response.headers_mut().insert(header::ALLOW, value);
+    }
+    response
 }
 
 /// Reads a body of at most `MAX_BODY` bytes.
-async fn read_body(mut payload: web::Payload) -> Result<web::BytesMut> {
+async fn read_body(payload: web::Payload) -> Result<web::BytesMut> {
+    read_body_up_to(payload, super::MAX_BODY).await
+}
+
+/// Reads a body of at most `limit` bytes; a longer one is refused with 413.
+pub async fn read_body_up_to(mut payload: web::Payload, limit: usize) -> Result<web::BytesMut> {
     use futures_util::StreamExt;
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
         let chunk = chunk
             .map_err(|e| Problem::new(StatusCode::BAD_REQUEST, "malformed_body", e.to_string()))?;
-        if body.len() + chunk.len() > super::MAX_BODY {
+        if body.len() + chunk.len() > limit {
             return Err(Problem::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "payload_too_large",
-                format!("the body is larger than {} bytes", super::MAX_BODY),
+                format!("the body is larger than {limit} bytes"),
             ));
         }
         body.extend_from_slice(&chunk);
@@ -56,18 +118,32 @@ async fn read_body(mut payload: web::Payload) -> Result<web::BytesMut> {
     Ok(body)
 }
 
-/// Reads a JSON body into `T`, naming the offending field on failure.
+/// Reads a JSON body into `T`, naming the offending field on failure. The body and any
+/// nested `record` must be JSON objects (serde would also take an array of values).
 fn parse<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T> {
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(Problem::from_json)?;
-    de.end().map_err(|e| {
+    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
         Problem::new(
             StatusCode::BAD_REQUEST,
             "malformed_json",
             format!("the body is not valid JSON: {e}"),
         )
     })?;
-    Ok(value)
+    if !value.is_object() {
+        return Err(Problem::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_body",
+            "the body must be a JSON object",
+        ));
+    }
+    if value.get("record").is_some_and(|r| !r.is_object()) {
+        return Err(Problem::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_body",
+            "record must be a JSON object",
+        )
+        .with_field("record"));
+    }
+    serde_path_to_error::deserialize(value).map_err(Problem::from_value)
 }
 
 async fn healthz() -> HttpResponse {
@@ -183,33 +259,63 @@ fn redirect(location: &str) -> HttpResponse {
         .finish()
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct EventsQuery {
-    #[serde(default)]
     after: i64,
-    #[serde(default = "default_limit")]
     limit: i64,
 }
 
-fn default_limit() -> i64 {
-    100
+fn query_number(
+    query: &std::collections::HashMap<String, String>,
+    name: &str,
+    default: i64,
+    range: std::ops::RangeInclusive<i64>,
+) -> Result<i64> {
+    let Some(text) = query.get(name) else {
+        return Ok(default);
+    };
+    text.parse::<i64>()
+        .ok()
+        .filter(|n| range.contains(n))
+        .ok_or_else(|| {
+            Problem::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_field",
+                format!(
+                    "{name} must be a whole number from {} to {}",
+                    range.start(),
+                    range.end()
+                ),
+            )
+            .with_field(name)
+        })
 }
 
 async fn list_events(
     service: web::Data<Service>,
-    query: std::result::Result<web::Query<EventsQuery>, actix_web::Error>,
+    query: std::result::Result<
+        web::Query<std::collections::HashMap<String, String>>,
+        actix_web::Error,
+    >,
 ) -> Result<HttpResponse> {
-    let query =
-        query.map_err(|e| Problem::new(StatusCode::BAD_REQUEST, "invalid_field", e.to_string()))?;
-    if !(1..=1000).contains(&query.limit) {
-        return Err(Problem::new(
+    let query = query.map_err(|_| {
+        Problem::new(
             StatusCode::BAD_REQUEST,
             "invalid_field",
-            "limit must be between 1 and 1000",
+            "the query string cannot be read",
         )
-        .with_field("limit"));
+        .with_field("query")
+    })?;
+    if let Some(unknown) = query.keys().find(|k| *k != "after" && *k != "limit") {
+        return Err(Problem::new(
+            StatusCode::BAD_REQUEST,
+            "unknown_field",
+            format!("unknown query parameter '{unknown}'"),
+        )
+        .with_field(unknown.clone()));
     }
+    let after = query_number(&query, "after", 0, 0..=i64::MAX)?;
+    let limit = query_number(&query, "limit", 100, 1..=1000)?;
+    let query = EventsQuery { after, limit };
     let events = service.events(query.after, query.limit).await?;
     let items: Vec<serde_json::Value> = events
         .into_iter()

@@ -3,6 +3,9 @@
 //! transaction, then the index).
 
 pub mod outcome;
+mod register;
+
+pub use register::{check_for_match, prepare};
 
 use std::path::Path;
 use std::sync::RwLock;
@@ -14,10 +17,8 @@ use crate::index::{Candidate, CandidateIndex, Caps, IndexError};
 use crate::matching::rules::Rule;
 use crate::matching::{Decision, Matcher, Model, Score, TermFrequencies};
 use crate::normalize::{NormalizedRecord, normalize};
-use crate::store::{Store, StoreError, events, links, now_ms, persons, records, reviews};
-use outcome::{
-    Grade, Outcome, PersonMatch, PersonView, RecordRef, RecordView, Registered, Warning,
-};
+use crate::store::{Store, StoreError, events, links, now_ms, persons, records};
+use outcome::{Grade, PersonMatch, PersonView, RecordRef, RecordView};
 
 /// Errors of the identity service.
 #[derive(Debug, thiserror::Error)]
@@ -32,7 +33,7 @@ pub enum ServiceError {
     Index(#[from] IndexError),
 }
 
-fn invalid(field: &str, problem: &str) -> ServiceError {
+pub(crate) fn invalid(field: &str, problem: &str) -> ServiceError {
     ServiceError::Invalid {
         field: field.to_string(),
         problem: problem.to_string(),
@@ -56,13 +57,34 @@ pub enum PersonLookup {
     MergedInto(String),
 }
 
+/// How the index is brought in line with the database at start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Repair {
+    /// Re-index only the records changed since the index's mark.
+    CatchUp,
+    /// Re-index everything.
+    Rebuild,
+}
+
 impl Service {
-    /// Opens the service on a migrated store. The index (in `index_dir`, or in memory)
-    /// is rebuilt from the database when it does not hold exactly the active records.
+    /// Opens the service on a migrated store. The index (in `index_dir`, or in memory) is
+    /// derived data: one that is missing, damaged or behind the database is repaired
+    /// before this returns.
     pub async fn open(
         store: Store,
         index_dir: Option<&Path>,
         model: Model,
+    ) -> Result<Service, ServiceError> {
+        Service::open_with(store, index_dir, model, false).await
+    }
+
+    /// As `open`; with `rebuild` the index is rebuilt from the database whatever its state
+    /// (`mpi reindex`).
+    pub async fn open_with(
+        store: Store,
+        index_dir: Option<&Path>,
+        model: Model,
+        rebuild: bool,
     ) -> Result<Service, ServiceError> {
         let index = match CandidateIndex::open(index_dir, Caps::default()) {
             Ok(index) => index,
@@ -81,14 +103,58 @@ impl Service {
             matcher: RwLock::new(Matcher::new(model, TermFrequencies::default())),
             register: tokio::sync::Mutex::new(()),
         };
-        service.load().await?;
+        service.load(rebuild).await?;
         Ok(service)
     }
 
-    /// Name frequencies from every active record, and the index if it is behind.
-    async fn load(&self) -> Result<(), ServiceError> {
+    /// Name frequencies from every active record, and the index repaired: caught up from
+    /// its mark (the last identity event it reflects), or rebuilt when it has no mark, is
+    /// ahead of the database (a restored backup), or still disagrees on the count.
+    async fn load(&self, rebuild: bool) -> Result<(), ServiceError> {
+        let mut tx = self.store.begin().await?;
+        let db_mark = events::last_seq(&mut tx).await?;
+        let active = records::count_active(&mut tx).await? as u64;
+        tx.commit().await.map_err(StoreError::from)?;
+        let index_mark = self.index.mark();
+        let empty = active == 0 && self.index.committed_docs() == 0;
+        let repair = match index_mark {
+            _ if rebuild => Repair::Rebuild,
+            Some(mark) if mark <= db_mark => Repair::CatchUp,
+            None if empty => Repair::CatchUp,
+            _ => Repair::Rebuild,
+        };
+        let started = std::time::Instant::now();
+        self.scan(repair == Repair::Rebuild).await?;
+        if repair == Repair::CatchUp {
+            self.catch_up(index_mark.unwrap_or(0)).await?;
+        }
+        self.index.commit(db_mark)?;
+        if self.index.committed_docs() != active {
+            tracing::warn!(
+                records = active,
+                indexed = self.index.committed_docs(),
+                "search index disagrees with the database; rebuilding"
+            );
+            self.scan(true).await?;
+            self.index.commit(db_mark)?;
+        }
+        tracing::info!(
+            records = active,
+            ?repair,
+            index_mark,
+            db_mark,
+            ms = started.elapsed().as_millis() as u64,
+            "search index ready"
+        );
+        Ok(())
+    }
+
+    /// Reads every active record: name frequencies, and with `reindex` the index anew.
+    async fn scan(&self, reindex: bool) -> Result<(), ServiceError> {
+        if reindex {
+            self.index.clear()?;
+        }
         let mut tf = TermFrequencies::default();
-        let mut all = Vec::new();
         let mut after = 0;
         loop {
             let mut tx = self.store.begin().await?;
@@ -100,28 +166,51 @@ impl Service {
                 let raw: RawRecord = serde_json::from_str(&data).unwrap_or_default();
                 let (n, _) = normalize(&raw);
                 tf.add(&n);
-                all.push((id, data, n));
+                if reindex {
+                    self.index.upsert(id, &data, &n);
+                }
             }
         }
-        self.matcher.write().expect("matcher lock").tf = tf;
-        if self.index.committed_docs() != all.len() as u64 {
-            tracing::info!(
-                records = all.len(),
-                indexed = self.index.committed_docs(),
-                "rebuilding the search index"
-            );
-            self.index.clear()?;
-            for (id, data, n) in &all {
-                self.index.upsert(*id, data, n);
-            }
-            self.index.commit()?;
-        }
+        self.matcher
+            .write()
+            .expect("matcher lock")
+            .set_frequencies(tf);
         Ok(())
     }
 
-    /// Makes recent registrations durable in the index (group commit).
-    pub fn commit_index(&self) -> Result<(), ServiceError> {
-        Ok(self.index.commit()?)
+    /// Re-indexes the records named by identity events after `mark`.
+    async fn catch_up(&self, mark: i64) -> Result<(), ServiceError> {
+        let mut tx = self.store.begin().await?;
+        let changed = events::records_after(&mut tx, mark).await?;
+        let rows = records::current_data(&mut tx, &changed).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        for id in &changed {
+            self.index.remove(*id);
+        }
+        for (id, _, _, data) in rows {
+            let raw: RawRecord = serde_json::from_str(&data).unwrap_or_default();
+            self.index.upsert(id, &data, &normalize(&raw).0);
+        }
+        tracing::info!(changed = changed.len(), "search index caught up");
+        Ok(())
+    }
+
+    /// Makes recent registrations durable in the index (group commit), marked with the
+    /// last identity event: registrations wait meanwhile, so everything the database
+    /// holds up to the mark is in the commit.
+    pub async fn commit_index(self: &std::sync::Arc<Self>) -> Result<(), ServiceError> {
+        if !self.index.pending() {
+            return Ok(());
+        }
+        let _serial = self.register.lock().await;
+        let mut tx = self.store.begin().await?;
+        let mark = events::last_seq(&mut tx).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        let service = self.clone();
+        tokio::task::spawn_blocking(move || service.index.commit(mark))
+            .await
+            .map_err(|e| ServiceError::Index(crate::index::IndexError::Worker(e.to_string())))??;
+        Ok(())
     }
 
     /// The model version in use.
@@ -132,187 +221,6 @@ impl Service {
             .model
             .version
             .clone()
-    }
-
-    /// Registers or updates one source record.
-    pub async fn register(
-        &self,
-        raw: RawRecord,
-        provenance: &str,
-    ) -> Result<Registered, ServiceError> {
-        let (normalized, warnings) = check(&raw)?;
-        let data = serde_json::to_string(&raw).expect("a record serializes");
-        let hash = content_hash(&data);
-        let _serial = self.register.lock().await;
-        let now = now_ms();
-        let mut tx = self.store.begin().await?;
-        let (record_id, version, stored) = records::put_version(
-            &mut tx,
-            &raw.source,
-            &raw.source_id,
-            &data,
-            &hash,
-            provenance,
-            now,
-        )
-        .await?;
-        if stored == records::Stored::Unchanged
-            && let Some(previous) = records::outcome(&mut tx, record_id).await?
-            && let Ok(answer) = serde_json::from_str::<Registered>(&previous)
-        {
-            tx.commit().await.map_err(StoreError::from)?;
-            return Ok(answer);
-        }
-        let matches = self
-            .score_candidates(&mut tx, &normalized, Some(record_id))
-            .await?;
-        let backend = self.store.backend;
-        let current = links::current(&mut tx, record_id).await?;
-        let mut answer = Registered {
-            source: raw.source.clone(),
-            source_id: raw.source_id.clone(),
-            version,
-            person_id: String::new(),
-            outcome: Outcome::Created,
-            deciding_match: None,
-            review_task: None,
-            candidate_persons: Vec::new(),
-            warnings,
-        };
-        let best = matches.first();
-        answer.deciding_match = best.map(|m| serde_json::to_value(m).expect("serializes"));
-        let payload =
-            serde_json::json!({"source": raw.source, "source_id": raw.source_id}).to_string();
-        if let Some(link) = current {
-            // an update never moves a record: a poor fit with its own person opens a review
-            answer.person_id = link.person_id.clone();
-            answer.outcome = Outcome::Linked;
-            let own = matches.iter().find(|m| m.person_id == link.person_id);
-            let others = links::records_of(&mut tx, &link.person_id).await?.len() > 1;
-            if others && own.is_none() {
-                let explanation = best
-                    .map(|m| serde_json::to_string(&m.explanation).expect("serializes"))
-                    .unwrap_or_else(|| "{}".into());
-                let task = reviews::open(
-                    &mut tx,
-                    record_id,
-                    &serde_json::to_string(&[&link.person_id]).expect("serializes"),
-                    best.map(|m| m.weight as f64).unwrap_or(0.0),
-                    best.map(|m| m.probability).unwrap_or(0.0),
-                    &explanation,
-                    now,
-                )
-                .await?;
-                events::append(
-                    &mut tx,
-                    backend,
-                    "review.opened",
-                    Some(&link.person_id),
-                    Some(record_id),
-                    &payload,
-                    now,
-                )
-                .await?;
-                answer.outcome = Outcome::Review;
-                answer.review_task = Some(task);
-                answer.candidate_persons = vec![link.person_id.clone()];
-            }
-        } else {
-            let linked = best.filter(|m| m.grade != Grade::Possible);
-            let person = match linked {
-                Some(m) => {
-                    answer.outcome = Outcome::Linked;
-                    m.person_id.clone()
-                }
-                None => {
-                    let p = persons::create(&mut tx, now).await?;
-                    events::append(
-                        &mut tx,
-                        backend,
-                        "person.created",
-                        Some(&p),
-                        None,
-                        "{}",
-                        now,
-                    )
-                    .await?;
-                    p
-                }
-            };
-            let explanation =
-                linked.map(|m| serde_json::to_string(&m.explanation).expect("serializes"));
-            let model_version = self.model_version();
-            links::link(
-                &mut tx,
-                &links::NewLink {
-                    record_id,
-                    person_id: &person,
-                    how: links::How::Auto,
-                    weight: linked.map(|m| m.weight as f64),
-                    probability: linked.map(|m| m.probability),
-                    model_version: Some(&model_version),
-                    explanation: explanation.as_deref(),
-                    actor: "mpi",
-                },
-                now,
-            )
-            .await?;
-            events::append(
-                &mut tx,
-                backend,
-                "record.linked",
-                Some(&person),
-                Some(record_id),
-                &payload,
-                now,
-            )
-            .await?;
-            if linked.is_none() && !matches.is_empty() {
-                let candidates: Vec<String> = matches.iter().map(|m| m.person_id.clone()).collect();
-                let best = &matches[0];
-                let task = reviews::open(
-                    &mut tx,
-                    record_id,
-                    &serde_json::to_string(&candidates).expect("serializes"),
-                    best.weight as f64,
-                    best.probability,
-                    &serde_json::to_string(&best.explanation).expect("serializes"),
-                    now,
-                )
-                .await?;
-                events::append(
-                    &mut tx,
-                    backend,
-                    "review.opened",
-                    Some(&person),
-                    Some(record_id),
-                    &payload,
-                    now,
-                )
-                .await?;
-                answer.outcome = Outcome::Review;
-                answer.review_task = Some(task);
-                answer.candidate_persons = candidates;
-            }
-            answer.person_id = person;
-        }
-        records::set_outcome(
-            &mut tx,
-            record_id,
-            &serde_json::to_string(&answer).expect("serializes"),
-        )
-        .await?;
-        tx.commit().await.map_err(StoreError::from)?;
-        self.index.upsert(record_id, &data, &normalized);
-        if stored == records::Stored::Created {
-            self.matcher
-                .write()
-                .expect("matcher lock")
-                .tf
-                .add(&normalized);
-        }
-        tracing::info!(record = record_id, version, outcome = ?answer.outcome, "registered");
-        Ok(answer)
     }
 
     /// The best candidate persons for a record, best first; changes nothing.
@@ -505,48 +413,6 @@ fn grade(s: &Score) -> Grade {
     } else {
         Grade::Possible
     }
-}
-
-/// Validates a registration: source and source id are required, a birth date must be a
-/// real date. Other unusable values become missing and are reported as warnings.
-fn check(raw: &RawRecord) -> Result<(NormalizedRecord, Vec<Warning>), ServiceError> {
-    if raw.source.trim().is_empty() {
-        return Err(invalid("source", "is required"));
-    }
-    if raw.source_id.trim().is_empty() {
-        return Err(invalid("source_id", "is required"));
-    }
-    check_for_match(raw)
-}
-
-fn check_for_match(raw: &RawRecord) -> Result<(NormalizedRecord, Vec<Warning>), ServiceError> {
-    let (normalized, issues) = normalize(raw);
-    if let Some(bad) = issues.iter().find(|i| {
-        i.field == "birth_date" && i.problem == crate::domain::value::ValueError::Unparseable
-    }) {
-        return Err(invalid(
-            bad.field,
-            "is not a real date (YYYY-MM-DD, MM/DD/YYYY or YYYYMMDD)",
-        ));
-    }
-    let warnings = issues
-        .into_iter()
-        .map(|i| Warning {
-            field: i.field.to_string(),
-            problem: i.problem.to_string(),
-        })
-        .collect();
-    Ok((normalized, warnings))
-}
-
-/// FNV-1a over the canonical JSON: a cheap fingerprint; equality of the data decides.
-fn content_hash(data: &str) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in data.bytes() {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{h:016x}")
 }
 
 fn fill_missing(golden: &mut RawRecord, raw: &RawRecord) {

@@ -45,6 +45,8 @@ pub enum IndexError {
     Tantivy(#[from] tantivy::TantivyError),
     #[error("search index folder {path}: {error}")]
     Folder { path: String, error: std::io::Error },
+    #[error("search index worker: {0}")]
+    Worker(String),
     #[error("search index: {0}")]
     OpenDirectory(#[from] tantivy::directory::error::OpenDirectoryError),
 }
@@ -71,8 +73,8 @@ pub struct CandidateIndex {
     fields: Fields,
     overlay: Mutex<Overlay>,
     caps: Caps,
-    /// Overlay generation of the last commit.
-    committed: Mutex<u64>,
+    /// Overlay generation and mark of the last commit.
+    committed: Mutex<(u64, i64)>,
 }
 
 impl std::fmt::Debug for CandidateIndex {
@@ -124,7 +126,7 @@ impl CandidateIndex {
             fields,
             overlay: Mutex::new(Overlay::default()),
             caps,
-            committed: Mutex::new(0),
+            committed: Mutex::new((0, 0)),
         })
     }
 
@@ -155,21 +157,41 @@ impl CandidateIndex {
         self.overlay.lock().expect("overlay lock").remove(record_id);
     }
 
-    /// Makes everything added so far durable and searchable without the overlay.
-    pub fn commit(&self) -> Result<(), IndexError> {
+    /// Makes everything added so far durable and searchable without the overlay, and
+    /// records `mark` with the commit: the last identity event the index reflects.
+    pub fn commit(&self, mark: i64) -> Result<(), IndexError> {
         let generation = self.overlay.lock().expect("overlay lock").generation();
         let mut committed = self.committed.lock().expect("commit lock");
-        if *committed == generation && generation > 0 {
+        if *committed == (generation, mark) && generation > 0 {
             return Ok(());
         }
-        self.writer.lock().expect("index writer lock").commit()?;
-        *committed = generation;
+        let mut writer = self.writer.lock().expect("index writer lock");
+        let mut prepared = writer.prepare_commit()?;
+        prepared.set_payload(&mark.to_string());
+        prepared.commit()?;
+        drop(writer);
+        *committed = (generation, mark);
         self.reader.reload()?;
         self.overlay
             .lock()
             .expect("overlay lock")
             .forget_up_to(generation);
         Ok(())
+    }
+
+    /// True when records were added or removed since the last commit.
+    pub fn pending(&self) -> bool {
+        let generation = self.overlay.lock().expect("overlay lock").generation();
+        self.committed.lock().expect("commit lock").0 != generation
+    }
+
+    /// The mark of the last commit (see `commit`); `None` for a new or unmarked index.
+    pub fn mark(&self) -> Option<i64> {
+        self.index
+            .load_metas()
+            .ok()?
+            .payload
+            .and_then(|p| p.parse().ok())
     }
 
     /// Deletes every document (before a rebuild).

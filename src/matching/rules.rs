@@ -269,8 +269,10 @@ fn common_name_alone(
     if identifying {
         return false;
     }
+    // a share alone misleads in a small database: a common name is also seen often
     let freq = |field, name: Option<&crate::normalize::Name>| {
-        name.and_then(|n| tf.frequency(field, &n.text))
+        name.filter(|n| tf.count(field, &n.text) >= super::tf::MIN_COMMON_COUNT)
+            .and_then(|n| tf.frequency(field, &n.text))
             .unwrap_or(0.0)
     };
     // either spelling being common is enough (SMTH is a typo of the common SMITH)

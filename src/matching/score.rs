@@ -54,7 +54,24 @@ pub struct Matcher {
 
 impl Matcher {
     pub fn new(model: Model, tf: TermFrequencies) -> Self {
-        Matcher { model, tf }
+        let mut matcher = Matcher {
+            model,
+            tf: TermFrequencies::default(),
+        };
+        matcher.set_frequencies(tf);
+        matcher
+    }
+
+    /// Replaces the name frequencies; their priors come from the model.
+    pub fn set_frequencies(&mut self, mut tf: TermFrequencies) {
+        let prior = |field| {
+            self.model
+                .term_frequency(field)
+                .map(|(level, _)| self.model.m_u(field, level).1)
+                .unwrap_or(0.0)
+        };
+        tf.set_priors(prior(Field::GivenName), prior(Field::FamilyName));
+        self.tf = tf;
     }
 
     /// Compares, scores and decides one pair.

@@ -14,7 +14,17 @@ pub struct TermFrequencies {
     family: FxHashMap<CompactString, u32>,
     given_total: u64,
     family_total: u64,
+    /// Frequencies expected before any data (the model's u for agreement), given and
+    /// family; zero for none.
+    priors: [f64; 2],
 }
+
+/// Pseudo-records of prior: a small database's counts are shrunk towards the model's
+/// u, so that five records do not make every name look common.
+const PRIOR_RECORDS: f64 = 1000.0;
+
+/// A name is common only when seen at least this often, whatever its share.
+pub const MIN_COMMON_COUNT: u32 = 10;
 
 impl TermFrequencies {
     /// Counts the names of these records.
@@ -24,6 +34,11 @@ impl TermFrequencies {
             tf.add(r);
         }
         tf
+    }
+
+    /// Sets the frequencies expected before any data (given, family).
+    pub fn set_priors(&mut self, given: f64, family: f64) {
+        self.priors = [given, family];
     }
 
     /// Adds one record's names.
@@ -38,16 +53,20 @@ impl TermFrequencies {
         }
     }
 
-    /// Share of records (with the field present) carrying this value; `None` when the
-    /// field has no table or the value was never seen.
+    /// Share of records (with the field present) carrying this value, shrunk towards
+    /// the prior while there are few records; `None` when the field has no table or
+    /// the value was never seen.
     pub fn frequency(&self, field: Field, value: &str) -> Option<f64> {
-        let (map, total) = match field {
-            Field::GivenName => (&self.given, self.given_total),
-            Field::FamilyName => (&self.family, self.family_total),
+        let (map, total, prior) = match field {
+            Field::GivenName => (&self.given, self.given_total, self.priors[0]),
+            Field::FamilyName => (&self.family, self.family_total, self.priors[1]),
             _ => return None,
         };
-        let count = *map.get(value)?;
-        (total > 0).then(|| count as f64 / total as f64)
+        let count = *map.get(value)? as f64;
+        if prior > 0.0 {
+            return Some((count + PRIOR_RECORDS * prior) / (total as f64 + PRIOR_RECORDS));
+        }
+        (total > 0).then(|| count / total as f64)
     }
 
     /// How many records carry this value.

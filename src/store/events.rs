@@ -73,3 +73,24 @@ pub async fn after(tx: &mut Tx<'_>, after: i64, limit: i64) -> Result<Vec<Event>
         })
         .collect())
 }
+
+/// The sequence number of the newest event (0 when there is none).
+pub async fn last_seq(tx: &mut Tx<'_>) -> Result<i64, StoreError> {
+    Ok(
+        sqlx::query_scalar("SELECT CAST(COALESCE(MAX(seq), 0) AS BIGINT) FROM identity_events")
+            .fetch_one(&mut **tx)
+            .await?,
+    )
+}
+
+/// The records named by events after `after`: every change to a record's content or
+/// state has one (`record.linked`, `record.updated`, `record.deactivated`, …).
+pub async fn records_after(tx: &mut Tx<'_>, after: i64) -> Result<Vec<i64>, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT DISTINCT record_id FROM identity_events \
+         WHERE seq > $1 AND record_id IS NOT NULL ORDER BY record_id",
+    )
+    .bind(after)
+    .fetch_all(&mut **tx)
+    .await?)
+}

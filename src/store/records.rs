@@ -211,3 +211,12 @@ pub async fn active_page(
     .await?;
     Ok(rows.into_iter().map(|r| (r.get(0), r.get(1))).collect())
 }
+
+/// Number of active records.
+pub async fn count_active(tx: &mut Tx<'_>) -> Result<i64, StoreError> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM source_records WHERE active")
+            .fetch_one(&mut **tx)
+            .await?,
+    )
+}

@@ -56,6 +56,21 @@ impl TestApp {
         .await
     }
 
+    pub async fn post_typed(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: String,
+    ) -> (u16, serde_json::Value) {
+        self.send(
+            self.client
+                .post(format!("{}{path}", self.base))
+                .header("content-type", content_type)
+                .body(body),
+        )
+        .await
+    }
+
     pub async fn get(&self, path: &str) -> (u16, serde_json::Value) {
         self.send(self.client.get(format!("{}{path}", self.base)))
             .await

@@ -64,3 +64,26 @@ pub fn febrl_truth(files: &[&str], out: &Path) {
 }
 pub mod app;
 pub mod db;
+pub mod server;
+
+/// Generates one test per backend from an async body taking the app.
+#[allow(unused_macros)]
+macro_rules! both {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            use super::*;
+            #[allow(unused_imports)]
+            use crate::common::app::{Backend, spawn_app};
+            #[tokio::test]
+            async fn sqlite() {
+                let app = spawn_app(Backend::Sqlite).await;
+                ($body)(app).await;
+            }
+            #[tokio::test]
+            async fn postgres() {
+                let app = spawn_app(Backend::Postgres).await;
+                ($body)(app).await;
+            }
+        }
+    };
+}

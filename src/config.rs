@@ -1,0 +1,128 @@
+//! The settings file. Every setting also has an environment variable and a command-line
+//! option; precedence is file < environment < command line. The file fills in the
+//! environment variables that are not set, and the command line (clap) wins over both.
+//!
+//! ```toml
+//! bind = "0.0.0.0:8080"           # MPI_BIND
+//! data_dir = "/var/lib/mpi"       # MPI_DATA_DIR
+//! database_url = "postgres://…"   # MPI_DATABASE_URL
+//! model = "/etc/mpi/model.json"   # MPI_MODEL
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// The file read when neither `--config` nor `MPI_CONFIG` names one, if it exists.
+pub const DEFAULT_FILE: &str = "mpi.toml";
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub bind: Option<String>,
+    pub data_dir: Option<PathBuf>,
+    pub database_url: Option<String>,
+    pub model: Option<PathBuf>,
+}
+
+/// Errors reading the settings file; they name the file and the key.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("settings file {path}: {error}")]
+    Read { path: String, error: std::io::Error },
+    #[error("settings file {path}: {error}")]
+    Parse {
+        path: String,
+        error: toml::de::Error,
+    },
+}
+
+impl Settings {
+    pub fn load(path: &Path) -> Result<Settings, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|error| ConfigError::Read {
+            path: path.display().to_string(),
+            error,
+        })?;
+        toml::from_str(&text).map_err(|error| ConfigError::Parse {
+            path: path.display().to_string(),
+            error,
+        })
+    }
+
+    /// `(environment variable, value)` for each setting the file gives.
+    pub fn as_env(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        if let Some(v) = &self.bind {
+            out.push(("MPI_BIND", v.clone()));
+        }
+        if let Some(v) = &self.data_dir {
+            out.push(("MPI_DATA_DIR", v.display().to_string()));
+        }
+        if let Some(v) = &self.database_url {
+            out.push(("MPI_DATABASE_URL", v.clone()));
+        }
+        if let Some(v) = &self.model {
+            out.push(("MPI_MODEL", v.display().to_string()));
+        }
+        out
+    }
+}
+
+/// The settings file named by `--config FILE` in `args`, else `MPI_CONFIG`, else
+/// `mpi.toml` when it exists. `Some(true)` when it was named explicitly (and must exist).
+pub fn locate(args: &[String]) -> Option<(PathBuf, bool)> {
+    let mut named = None;
+    for (i, a) in args.iter().enumerate() {
+        if let Some(v) = a.strip_prefix("--config=") {
+            named = Some(PathBuf::from(v));
+        } else if a == "--config" {
+            named = args.get(i + 1).map(PathBuf::from);
+        }
+    }
+    if let Some(p) = named {
+        return Some((p, true));
+    }
+    if let Some(p) = std::env::var_os("MPI_CONFIG") {
+        return Some((PathBuf::from(p), true));
+    }
+    let default = PathBuf::from(DEFAULT_FILE);
+    default.is_file().then_some((default, false))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_settings_and_refuses_unknown_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = dir.path().join("good.toml");
+        std::fs::write(&good, "bind = \"0.0.0.0:9000\"\ndata_dir = \"/srv/mpi\"\n").unwrap();
+        let s = Settings::load(&good).unwrap();
+        assert_eq!(
+            s.as_env(),
+            vec![
+                ("MPI_BIND", "0.0.0.0:9000".to_string()),
+                ("MPI_DATA_DIR", "/srv/mpi".to_string())
+            ]
+        );
+        let bad = dir.path().join("bad.toml");
+        std::fs::write(&bad, "bnid = \"x\"\n").unwrap();
+        let e = Settings::load(&bad).unwrap_err().to_string();
+        assert!(e.contains("bnid"), "{e}");
+    }
+
+    #[test]
+    fn an_explicit_config_argument_wins() {
+        let args: Vec<String> = ["mpi", "serve", "--config", "x.toml"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(locate(&args), Some((PathBuf::from("x.toml"), true)));
+        let args: Vec<String> = ["mpi", "--config=y.toml"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(locate(&args), Some((PathBuf::from("y.toml"), true)));
+    }
+}

@@ -1,0 +1,411 @@
+//! Registration: store the version, decide, link and write the events in one
+//! transaction (per record, or per batch), then make the record a candidate.
+
+use crate::domain::RawRecord;
+use crate::normalize::{NormalizedRecord, normalize};
+use crate::store::{StoreError, Tx, events, links, now_ms, persons, records, reviews};
+
+use super::outcome::{Grade, Outcome, PersonMatch, Registered, Warning};
+use super::{Service, ServiceError, invalid};
+
+/// A registration that passed validation.
+pub struct Prepared {
+    raw: RawRecord,
+    normalized: NormalizedRecord,
+    warnings: Vec<Warning>,
+    /// Canonical JSON as stored.
+    data: String,
+    hash: String,
+}
+
+/// What a registration leaves for after its transaction: the index and frequencies.
+struct Applied {
+    record_id: i64,
+    data: String,
+    normalized: NormalizedRecord,
+    created: bool,
+}
+
+/// Validates a registration: source and source id are required, a birth date must be a
+/// real date. Other unusable values become missing and are reported as warnings.
+pub fn prepare(raw: RawRecord) -> Result<Prepared, ServiceError> {
+    if raw.source.trim().is_empty() {
+        return Err(invalid("source", "is required"));
+    }
+    if raw.source_id.trim().is_empty() {
+        return Err(invalid("source_id", "is required"));
+    }
+    let (normalized, warnings) = check_for_match(&raw)?;
+    let data = serde_json::to_string(&raw).expect("a record serializes");
+    let hash = content_hash(&data);
+    Ok(Prepared {
+        raw,
+        normalized,
+        warnings,
+        data,
+        hash,
+    })
+}
+
+/// Validates a query record: a birth date, if given, must be a real date.
+pub fn check_for_match(raw: &RawRecord) -> Result<(NormalizedRecord, Vec<Warning>), ServiceError> {
+    let (normalized, issues) = normalize(raw);
+    if let Some(bad) = issues.iter().find(|i| {
+        i.field == "birth_date" && i.problem == crate::domain::value::ValueError::Unparseable
+    }) {
+        return Err(invalid(
+            bad.field,
+            "is not a real date (YYYY-MM-DD, MM/DD/YYYY or YYYYMMDD)",
+        ));
+    }
+    let warnings = issues
+        .into_iter()
+        .map(|i| Warning {
+            field: i.field.to_string(),
+            problem: i.problem.to_string(),
+        })
+        .collect();
+    Ok((normalized, warnings))
+}
+
+/// FNV-1a over the canonical JSON: a cheap fingerprint; equality of the data decides.
+fn content_hash(data: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in data.bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+impl Service {
+    /// Registers or updates one source record.
+    pub async fn register(
+        &self,
+        raw: RawRecord,
+        provenance: &str,
+    ) -> Result<Registered, ServiceError> {
+        let prepared = prepare(raw)?;
+        let _serial = self.register.lock().await;
+        let mut tx = self.store.begin().await?;
+        let (answer, applied) = self
+            .register_in(&mut tx, prepared, provenance, now_ms())
+            .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        if let Some(applied) = applied {
+            self.index
+                .upsert(applied.record_id, &applied.data, &applied.normalized);
+            self.count_names(&applied);
+        }
+        Ok(answer)
+    }
+
+    /// Registers records in order in one transaction: each sees those before it. An
+    /// invalid record fails alone; a database failure fails the batch and writes nothing.
+    pub async fn register_batch(
+        &self,
+        items: Vec<RawRecord>,
+        provenance: &str,
+    ) -> Result<Vec<Result<Registered, ServiceError>>, ServiceError> {
+        let _serial = self.register.lock().await;
+        let now = now_ms();
+        let mut tx = self.store.begin().await?;
+        let mut out = Vec::with_capacity(items.len());
+        let mut applied = Vec::new();
+        for item in items {
+            let prepared = match prepare(item) {
+                Ok(p) => p,
+                Err(e) => {
+                    out.push(Err(e));
+                    continue;
+                }
+            };
+            match self.register_in(&mut tx, prepared, provenance, now).await {
+                Ok((answer, done)) => {
+                    if let Some(a) = done {
+                        // a candidate for the rest of the batch at once
+                        self.index.upsert(a.record_id, &a.data, &a.normalized);
+                        applied.push(a);
+                    }
+                    out.push(Ok(answer));
+                }
+                Err(error) => {
+                    drop(tx);
+                    self.resync(&applied).await;
+                    return Err(error);
+                }
+            }
+        }
+        if let Err(error) = tx.commit().await {
+            self.resync(&applied).await;
+            return Err(StoreError::from(error).into());
+        }
+        for a in &applied {
+            self.count_names(a);
+        }
+        tracing::info!(
+            records = out.len(),
+            applied = applied.len(),
+            "batch registered"
+        );
+        Ok(out)
+    }
+
+    fn count_names(&self, applied: &Applied) {
+        if applied.created {
+            self.matcher
+                .write()
+                .expect("matcher lock")
+                .tf
+                .add(&applied.normalized);
+        }
+    }
+
+    /// After a failed batch, puts the index back to what the database holds.
+    async fn resync(&self, applied: &[Applied]) {
+        let ids: Vec<i64> = applied.iter().map(|a| a.record_id).collect();
+        let current = async {
+            let mut tx = self.store.begin().await?;
+            let rows = records::current_data(&mut tx, &ids).await?;
+            tx.commit().await?;
+            Ok::<_, StoreError>(rows)
+        };
+        match current.await {
+            Ok(rows) => {
+                for id in &ids {
+                    self.index.remove(*id);
+                }
+                for (id, _, _, data) in rows {
+                    let raw: RawRecord = serde_json::from_str(&data).unwrap_or_default();
+                    self.index.upsert(id, &data, &normalize(&raw).0);
+                }
+            }
+            Err(error) => {
+                // the index is derived: the next start rebuilds it if it disagrees
+                tracing::error!(%error, "index resync after a failed batch failed");
+            }
+        }
+    }
+
+    /// One registration inside `tx`. Returns the answer and, when something changed,
+    /// what the index must learn once the transaction commits.
+    async fn register_in(
+        &self,
+        tx: &mut Tx<'_>,
+        p: Prepared,
+        provenance: &str,
+        now: i64,
+    ) -> Result<(Registered, Option<Applied>), ServiceError> {
+        let raw = &p.raw;
+        let (record_id, version, stored) = records::put_version(
+            tx,
+            &raw.source,
+            &raw.source_id,
+            &p.data,
+            &p.hash,
+            provenance,
+            now,
+        )
+        .await?;
+        if stored == records::Stored::Unchanged
+            && let Some(previous) = records::outcome(tx, record_id).await?
+            && let Ok(answer) = serde_json::from_str::<Registered>(&previous)
+        {
+            return Ok((answer, None));
+        }
+        let matches = self
+            .score_candidates(tx, &p.normalized, Some(record_id))
+            .await?;
+        let mut answer = Registered {
+            source: raw.source.clone(),
+            source_id: raw.source_id.clone(),
+            version,
+            person_id: String::new(),
+            outcome: Outcome::Created,
+            deciding_match: matches
+                .first()
+                .map(|m| serde_json::to_value(m).expect("serializes")),
+            review_task: None,
+            candidate_persons: Vec::new(),
+            warnings: p.warnings.clone(),
+        };
+        let event = Event {
+            record_id,
+            now,
+            payload: serde_json::json!({"source": raw.source, "source_id": raw.source_id})
+                .to_string(),
+        };
+        match links::current(tx, record_id).await? {
+            Some(link) => {
+                // every content change has its event (followers and the index rely on it)
+                events::append(
+                    tx,
+                    self.store.backend,
+                    "record.updated",
+                    Some(&link.person_id),
+                    Some(record_id),
+                    &event.payload,
+                    now,
+                )
+                .await?;
+                self.update_fit(tx, &event, &link.person_id, &matches, &mut answer)
+                    .await?
+            }
+            None => self.place_new(tx, &event, &matches, &mut answer).await?,
+        }
+        records::set_outcome(
+            tx,
+            record_id,
+            &serde_json::to_string(&answer).expect("serializes"),
+        )
+        .await?;
+        tracing::debug!(record = record_id, version, outcome = ?answer.outcome, "registered");
+        Ok((
+            answer,
+            Some(Applied {
+                record_id,
+                data: p.data,
+                normalized: p.normalized,
+                created: stored == records::Stored::Created,
+            }),
+        ))
+    }
+
+    /// An update never moves a record: a poor fit with its own person opens a review.
+    async fn update_fit(
+        &self,
+        tx: &mut Tx<'_>,
+        event: &Event,
+        person: &str,
+        matches: &[PersonMatch],
+        answer: &mut Registered,
+    ) -> Result<(), ServiceError> {
+        answer.person_id = person.to_string();
+        answer.outcome = Outcome::Linked;
+        let fits = matches.iter().any(|m| m.person_id == person);
+        let alone = links::records_of(tx, person).await?.len() <= 1;
+        if fits || alone {
+            return Ok(());
+        }
+        let task = self
+            .open_review(tx, event, person, &[person.to_string()], matches.first())
+            .await?;
+        answer.outcome = Outcome::Review;
+        answer.review_task = Some(task);
+        answer.candidate_persons = vec![person.to_string()];
+        Ok(())
+    }
+
+    /// A record seen for the first time: linked to the best person at or above the link
+    /// threshold, else a new person (with a review task when there were candidates).
+    async fn place_new(
+        &self,
+        tx: &mut Tx<'_>,
+        event: &Event,
+        matches: &[PersonMatch],
+        answer: &mut Registered,
+    ) -> Result<(), ServiceError> {
+        let backend = self.store.backend;
+        let linked = matches.first().filter(|m| m.grade != Grade::Possible);
+        let person = match linked {
+            Some(m) => {
+                answer.outcome = Outcome::Linked;
+                m.person_id.clone()
+            }
+            None => {
+                let p = persons::create(tx, event.now).await?;
+                events::append(
+                    tx,
+                    backend,
+                    "person.created",
+                    Some(&p),
+                    None,
+                    "{}",
+                    event.now,
+                )
+                .await?;
+                p
+            }
+        };
+        let explanation =
+            linked.map(|m| serde_json::to_string(&m.explanation).expect("serializes"));
+        let model_version = self.model_version();
+        links::link(
+            tx,
+            &links::NewLink {
+                record_id: event.record_id,
+                person_id: &person,
+                how: links::How::Auto,
+                weight: linked.map(|m| m.weight as f64),
+                probability: linked.map(|m| m.probability),
+                model_version: Some(&model_version),
+                explanation: explanation.as_deref(),
+                actor: "mpi",
+            },
+            event.now,
+        )
+        .await?;
+        events::append(
+            tx,
+            backend,
+            "record.linked",
+            Some(&person),
+            Some(event.record_id),
+            &event.payload,
+            event.now,
+        )
+        .await?;
+        if linked.is_none() && !matches.is_empty() {
+            let candidates: Vec<String> = matches.iter().map(|m| m.person_id.clone()).collect();
+            let task = self
+                .open_review(tx, event, &person, &candidates, matches.first())
+                .await?;
+            answer.outcome = Outcome::Review;
+            answer.review_task = Some(task);
+            answer.candidate_persons = candidates;
+        }
+        answer.person_id = person;
+        Ok(())
+    }
+
+    async fn open_review(
+        &self,
+        tx: &mut Tx<'_>,
+        event: &Event,
+        person: &str,
+        candidates: &[String],
+        best: Option<&PersonMatch>,
+    ) -> Result<i64, ServiceError> {
+        let explanation = best
+            .map(|m| serde_json::to_string(&m.explanation).expect("serializes"))
+            .unwrap_or_else(|| "{}".into());
+        let task = reviews::open(
+            tx,
+            event.record_id,
+            &serde_json::to_string(candidates).expect("serializes"),
+            best.map(|m| m.weight as f64).unwrap_or(0.0),
+            best.map(|m| m.probability).unwrap_or(0.0),
+            &explanation,
+            event.now,
+        )
+        .await?;
+        events::append(
+            tx,
+            self.store.backend,
+            "review.opened",
+            Some(person),
+            Some(event.record_id),
+            &event.payload,
+            event.now,
+        )
+        .await?;
+        Ok(task)
+    }
+}
+
+/// The record an identity change is about, for its events.
+struct Event {
+    record_id: i64,
+    now: i64,
+    payload: String,
+}
