@@ -20,6 +20,11 @@ pub const MAX_BODY: usize = 64 * 1024;
 /// Largest accepted body of a batch registration.
 pub const MAX_BATCH_BODY: usize = 8 * 1024 * 1024;
 
+/// How often the search index is committed (group commit). Read-your-writes does not
+/// depend on it (recent records are served from memory until committed); fewer commits
+/// make fewer, larger segments and faster searches.
+pub const INDEX_COMMIT_INTERVAL: Duration = Duration::from_secs(1);
+
 /// Most records in one batch registration.
 pub const MAX_BATCH_RECORDS: usize = 5000;
 
@@ -55,7 +60,7 @@ pub fn server(
     service: Arc<Service>,
     listener: std::net::TcpListener,
 ) -> std::io::Result<actix_web::dev::Server> {
-    spawn_index_committer(service.clone(), Duration::from_millis(100));
+    spawn_index_committer(service.clone(), INDEX_COMMIT_INTERVAL);
     Ok(
         HttpServer::new(move || App::new().configure(configure(service.clone())))
             .listen(listener)?

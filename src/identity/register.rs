@@ -235,7 +235,11 @@ impl Service {
             payload: serde_json::json!({"source": raw.source, "source_id": raw.source_id})
                 .to_string(),
         };
-        match links::current(tx, record_id).await? {
+        let current = match stored {
+            records::Stored::Created => None,
+            _ => links::current(tx, record_id).await?,
+        };
+        match current {
             Some(link) => {
                 // every content change has its event (followers and the index rely on it)
                 events::append(

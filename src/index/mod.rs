@@ -12,9 +12,8 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use rustc_hash::FxHashMap;
-use tantivy::collector::TopDocs;
-use tantivy::query::TermQuery;
 use tantivy::schema::{FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, Value};
+use tantivy::{DocAddress, DocSet, TERMINATED};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term, doc};
 
 use crate::matching::keys::Pass;
@@ -45,6 +44,8 @@ pub enum IndexError {
     Tantivy(#[from] tantivy::TantivyError),
     #[error("search index folder {path}: {error}")]
     Folder { path: String, error: std::io::Error },
+    #[error("search index read: {0}")]
+    Read(#[from] std::io::Error),
     #[error("search index worker: {0}")]
     Worker(String),
     #[error("search index: {0}")]
@@ -220,16 +221,34 @@ impl CandidateIndex {
             } else {
                 self.caps.per_key
             };
-            let query = TermQuery::new(
-                Term::from_field_text(self.fields.keys, key),
-                IndexRecordOption::Basic,
-            );
-            for (_, address) in searcher.search(&query, &TopDocs::with_limit(cap))? {
-                let doc: TantivyDocument = searcher.doc(address)?;
-                let id = doc.get_first(self.fields.record).and_then(|v| v.as_i64());
-                let data = doc.get_first(self.fields.data).and_then(|v| v.as_str());
-                if let (Some(id), Some(data)) = (id, data) {
-                    found.entry(id).or_insert_with(|| data.to_string());
+            // postings read directly: no scores are needed, only the first `cap` records
+            let term = Term::from_field_text(self.fields.keys, key);
+            let mut taken = 0;
+            'segments: for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
+                let inverted = segment.inverted_index(self.fields.keys)?;
+                let Some(mut postings) = inverted.read_postings(&term, IndexRecordOption::Basic)?
+                else {
+                    continue;
+                };
+                let alive = segment.alive_bitset();
+                let mut doc = postings.doc();
+                while doc != TERMINATED {
+                    if alive.is_none_or(|a| a.is_alive(doc)) {
+                        if taken == cap {
+                            break 'segments;
+                        }
+                        taken += 1;
+                        let address = DocAddress::new(ordinal as u32, doc);
+                        let stored: TantivyDocument = searcher.doc(address)?;
+                        let id = stored
+                            .get_first(self.fields.record)
+                            .and_then(|v| v.as_i64());
+                        let data = stored.get_first(self.fields.data).and_then(|v| v.as_str());
+                        if let (Some(id), Some(data)) = (id, data) {
+                            found.entry(id).or_insert_with(|| data.to_string());
+                        }
+                    }
+                    doc = postings.advance();
                 }
             }
         }

@@ -1,0 +1,302 @@
+//! Load benchmark of the online service (`mpi serve`'s code, in process, on loopback):
+//! bulk load through `POST /v1/records:batch`, candidate recall, `POST /v1/match`
+//! latency at a steady rate and throughput at saturation, and sustained single
+//! registrations with read-your-writes. SQLite (the embedded default) in a temporary
+//! folder on disk.
+//!
+//! Run: `cargo bench --bench service_load -- [RECORDS]` (default 1,000,000), or
+//! `benches/service_load.sh`. Records are synthetic (`mpi synth`, seed 7), shuffled
+//! as generated; 30,000 more records of the same population are held back as queries and
+//! new registrations.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use mpi::domain::RawRecord;
+use mpi::identity::Service;
+use mpi::normalize::normalize;
+use mpi::synth::{SynthConfig, generate};
+use rustc_hash::{FxHashMap, FxHashSet};
+
+const HELD_BACK: usize = 30_000;
+const BATCH: usize = 2_000;
+
+fn main() {
+    let records: usize = std::env::args()
+        .skip(1)
+        .find_map(|a| a.replace('_', "").parse().ok())
+        .unwrap_or(1_000_000);
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(run(records));
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+async fn run(n: usize) {
+    println!(
+        "machine: {} cores, {}",
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(0),
+        std::fs::read_to_string("/proc/cpuinfo")
+            .ok()
+            .and_then(
+                |c| c.lines().find(|l| l.starts_with("model name")).map(|l| l
+                    .split(':')
+                    .nth(1)
+                    .unwrap_or("")
+                    .trim()
+                    .to_string())
+            )
+            .unwrap_or_default()
+    );
+    // records per person is about 1.65 with the default configuration
+    let people = ((n + HELD_BACK) as f64 / 1.6) as usize;
+    let started = Instant::now();
+    let mut all: Vec<(RawRecord, u64)> = generate(&SynthConfig::new(people, 7))
+        .map(|(r, t)| (r, t.entity_id))
+        .take(n + HELD_BACK)
+        .collect();
+    assert!(all.len() == n + HELD_BACK, "the population is too small");
+    let held: Vec<(RawRecord, u64)> = all.split_off(n);
+    println!(
+        "generated {} + {} records in {:.1} s",
+        n,
+        held.len(),
+        started.elapsed().as_secs_f64()
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = mpi::store::Store::connect(&mpi::store::Store::sqlite_url(dir.path()))
+        .await
+        .unwrap();
+    store.migrate().await.unwrap();
+    let service = Arc::new(
+        Service::open(
+            store,
+            Some(&dir.path().join("index")),
+            mpi::matching::Model::default_model(),
+        )
+        .await
+        .unwrap(),
+    );
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(mpi::api::server(service.clone(), listener).unwrap());
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(64)
+        .build()
+        .unwrap();
+
+    // 1. bulk load
+    let started = Instant::now();
+    let mut last_report = Instant::now();
+    for (i, chunk) in all.chunks(BATCH).enumerate() {
+        let body: Vec<&RawRecord> = chunk.iter().map(|(r, _)| r).collect();
+        let r = client
+            .post(format!("{base}/v1/records:batch"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success(), "batch {i}: {}", r.status());
+        let v: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(v["summary"]["failed"], 0, "batch {i}: {}", v["summary"]);
+        if last_report.elapsed() > Duration::from_secs(15) {
+            let done = (i + 1) * BATCH;
+            println!(
+                "  loaded {done} records, {:.0} records/s",
+                done as f64 / started.elapsed().as_secs_f64()
+            );
+            last_report = Instant::now();
+        }
+    }
+    let load_secs = started.elapsed().as_secs_f64();
+    service.commit_index().await.unwrap();
+    println!(
+        "bulk load: {n} records in {load_secs:.1} s = {:.0} records/s (batches of {BATCH})",
+        n as f64 / load_secs
+    );
+
+    // 2. candidate recall: of the true pairs among the loaded records, the share whose
+    //    other record is among a record's candidates (sampled over 20,000 records)
+    let mut by_entity: FxHashMap<u64, Vec<usize>> = FxHashMap::default();
+    for (i, (_, e)) in all.iter().enumerate() {
+        by_entity.entry(*e).or_default().push(i);
+    }
+    let mut tx = service.store.begin().await.unwrap();
+    let (mut pairs, mut found) = (0usize, 0usize);
+    let step = (n / 20_000).max(1);
+    for i in (0..n).step_by(step) {
+        let (r, e) = &all[i];
+        let mates = &by_entity[e];
+        if mates.len() < 2 {
+            continue;
+        }
+        let candidates: FxHashSet<i64> = service
+            .index
+            .candidates(&normalize(r).0)
+            .unwrap()
+            .into_iter()
+            .map(|c| c.record_id)
+            .collect();
+        for &j in mates.iter().filter(|&&j| j != i) {
+            let mate = &all[j].0;
+            let row = mpi::store::records::get(&mut tx, &mate.source, &mate.source_id)
+                .await
+                .unwrap()
+                .unwrap();
+            pairs += 1;
+            let hit = candidates.contains(&row.id);
+            found += hit as usize;
+            if !hit && std::env::var_os("MPI_BENCH_SHOW_MISSES").is_some() {
+                // synthetic records only: to study what blocking misses
+                println!("  missed pair:\n    {r:?}\n    {mate:?}");
+            }
+        }
+    }
+    tx.commit().await.unwrap();
+    println!(
+        "candidate recall: {found} of {pairs} true pairs reach scoring = {:.2}%",
+        100.0 * found as f64 / pairs.max(1) as f64
+    );
+
+    let queries: Arc<Vec<RawRecord>> = Arc::new(
+        held.iter()
+            .map(|(r, _)| {
+                let mut q = r.clone();
+                q.source.clear();
+                q.source_id.clear();
+                q.record_id.clear();
+                q
+            })
+            .collect(),
+    );
+
+    // 3. match latency at a steady 200 requests/s for 30 s (open loop: latency counted
+    //    from when the request was due, so a stall is not hidden)
+    let rate = 200.0;
+    let seconds = 30.0;
+    let total = (rate * seconds) as usize;
+    let started = Instant::now();
+    let mut tasks = Vec::with_capacity(total);
+    for k in 0..total {
+        let due = started + Duration::from_secs_f64(k as f64 / rate);
+        tokio::time::sleep_until(due.into()).await;
+        let (client, base, queries) = (client.clone(), base.clone(), queries.clone());
+        tasks.push(tokio::spawn(async move {
+            let r = client
+                .post(format!("{base}/v1/match"))
+                .json(&serde_json::json!({"record": queries[k % queries.len()], "count": 5}))
+                .send()
+                .await
+                .unwrap();
+            assert!(r.status().is_success());
+            let _ = r.bytes().await.unwrap();
+            due.elapsed().as_secs_f64() * 1000.0
+        }));
+    }
+    let mut latencies = Vec::with_capacity(total);
+    for t in tasks {
+        latencies.push(t.await.unwrap());
+    }
+    latencies.sort_by(f64::total_cmp);
+    println!(
+        "match at {rate:.0}/s for {seconds:.0} s: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        percentile(&latencies, 0.5),
+        percentile(&latencies, 0.99),
+        latencies.last().unwrap()
+    );
+
+    // 4. match throughput at saturation: 16 clients back to back for 20 s
+    let done = Arc::new(AtomicUsize::new(0));
+    let until = Instant::now() + Duration::from_secs(20);
+    let mut workers = Vec::new();
+    for w in 0..16 {
+        let (client, base, queries, done) =
+            (client.clone(), base.clone(), queries.clone(), done.clone());
+        workers.push(tokio::spawn(async move {
+            let mut k = w * 997;
+            while Instant::now() < until {
+                let r = client
+                    .post(format!("{base}/v1/match"))
+                    .json(&serde_json::json!({"record": queries[k % queries.len()]}))
+                    .send()
+                    .await
+                    .unwrap();
+                let _ = r.bytes().await.unwrap();
+                done.fetch_add(1, Ordering::Relaxed);
+                k += 1;
+            }
+        }));
+    }
+    for w in workers {
+        w.await.unwrap();
+    }
+    println!(
+        "match at saturation (16 clients): {:.0} matches/s",
+        done.load(Ordering::Relaxed) as f64 / 20.0
+    );
+
+    // 5. single registrations, 16 clients for 20 s; then read-your-writes checked on a
+    //    sample: a match sent right after the registration answered finds its person
+    let held = Arc::new(held);
+    let next = Arc::new(AtomicUsize::new(0));
+    let until = Instant::now() + Duration::from_secs(20);
+    let checked = Arc::new(AtomicUsize::new(0));
+    let seen = Arc::new(AtomicUsize::new(0));
+    let mut workers = Vec::new();
+    for _ in 0..16 {
+        let (client, base, held, next) = (client.clone(), base.clone(), held.clone(), next.clone());
+        let (checked, seen) = (checked.clone(), seen.clone());
+        workers.push(tokio::spawn(async move {
+            while Instant::now() < until {
+                let k = next.fetch_add(1, Ordering::Relaxed);
+                let Some((record, _)) = held.get(k) else {
+                    break;
+                };
+                let r = client
+                    .post(format!("{base}/v1/records"))
+                    .json(record)
+                    .send()
+                    .await
+                    .unwrap();
+                assert!(r.status().is_success());
+                let v: serde_json::Value = r.json().await.unwrap();
+                if k % 50 == 0 {
+                    let m: serde_json::Value = client
+                        .post(format!("{base}/v1/match"))
+                        .json(&serde_json::json!({"record": record, "count": 100}))
+                        .send()
+                        .await
+                        .unwrap()
+                        .json()
+                        .await
+                        .unwrap();
+                    checked.fetch_add(1, Ordering::Relaxed);
+                    let hit = m["matches"]
+                        .as_array()
+                        .is_some_and(|ms| ms.iter().any(|x| x["person_id"] == v["person_id"]));
+                    seen.fetch_add(hit as usize, Ordering::Relaxed);
+                }
+            }
+        }));
+    }
+    let started = Instant::now();
+    for w in workers {
+        w.await.unwrap();
+    }
+    let registered = next.load(Ordering::Relaxed).min(held.len());
+    println!(
+        "registrations (16 clients): {:.0} registrations/s; read-your-writes: {} of {} found at once",
+        registered as f64 / started.elapsed().as_secs_f64(),
+        seen.load(Ordering::Relaxed),
+        checked.load(Ordering::Relaxed)
+    );
+}
