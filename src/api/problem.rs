@@ -6,6 +6,7 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
 use crate::identity::ServiceError;
+use crate::store::StoreError;
 
 /// An API error.
 #[derive(Debug, Clone, Serialize)]
@@ -132,6 +133,35 @@ impl From<ServiceError> for Problem {
                 "not_found",
                 format!("{what} not found"),
             ),
+            ServiceError::VersionConflict { expected, current } => {
+                let now = match current {
+                    Some(v) => format!("is at version {v}"),
+                    None => "does not exist".to_string(),
+                };
+                Problem::new(
+                    StatusCode::CONFLICT,
+                    "conflict",
+                    format!(
+                        "the record {now}, the request expected {expected}: read it again and retry; nothing was changed"
+                    ),
+                )
+                .with_field("If-Match")
+            }
+            ServiceError::Store(StoreError::Conflict(what)) => Problem::new(
+                StatusCode::CONFLICT,
+                "conflict",
+                format!("{what}; nothing was changed"),
+            ),
+            ServiceError::Store(StoreError::Database(sqlx::Error::Database(e)))
+                if e.is_unique_violation() =>
+            {
+                // another writer (another server on the same database) got there first
+                Problem::new(
+                    StatusCode::CONFLICT,
+                    "conflict",
+                    "a concurrent request changed the same record: retry; nothing was changed",
+                )
+            }
             other => {
                 // logged without contents: store and index errors name no patient data
                 tracing::error!(error = %other, "request failed");

@@ -2,12 +2,12 @@
 
 use actix_web::http::StatusCode;
 use actix_web::http::header;
-use actix_web::{HttpResponse, Route, web};
+use actix_web::{HttpRequest, HttpResponse, Route, web};
 use serde::Deserialize;
 
 use super::problem::Problem;
 use crate::domain::RawRecord;
-use crate::identity::{PersonLookup, Service};
+use crate::identity::{self, PersonLookup, Precondition, Service};
 
 type Result<T> = std::result::Result<T, Problem>;
 
@@ -158,10 +158,49 @@ async fn readyz(service: web::Data<Service>) -> HttpResponse {
     }))
 }
 
-async fn register(service: web::Data<Service>, payload: web::Payload) -> Result<HttpResponse> {
+async fn register(
+    service: web::Data<Service>,
+    request: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse> {
+    let expected = if_match(&request)?;
     let raw: RawRecord = parse(&read_body(payload).await?)?;
-    let answer = service.register(raw, "rest").await?;
-    Ok(HttpResponse::Ok().json(answer))
+    let prepared = identity::prepare(raw)?.expecting(expected);
+    let answer = service.register_prepared(prepared, "rest").await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag(answer.version)))
+        .json(answer))
+}
+
+/// A record's version as an entity tag.
+fn etag(version: i64) -> String {
+    format!("\"{version}\"")
+}
+
+/// The `If-Match` precondition: `"3"` (also `W/"3"` or `3`) or `*`.
+fn if_match(request: &HttpRequest) -> Result<Option<Precondition>> {
+    let Some(value) = request.headers().get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let bad = || {
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_field",
+            "If-Match must be a record version from its ETag (for example \"3\") or *",
+        )
+        .with_field("If-Match")
+    };
+    let text = value.to_str().map_err(|_| bad())?.trim();
+    if text == "*" {
+        return Ok(Some(Precondition::Exists));
+    }
+    let tag = text.strip_prefix("W/").unwrap_or(text);
+    let tag = tag
+        .strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+        .unwrap_or(tag);
+    let version: i64 = tag.parse().map_err(|_| bad())?;
+    Ok(Some(Precondition::Version(version)))
 }
 
 async fn get_record(
@@ -169,15 +208,20 @@ async fn get_record(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse> {
     let (source, source_id) = path.into_inner();
-    Ok(HttpResponse::Ok().json(service.record(&source, &source_id).await?))
+    let record = service.record(&source, &source_id).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag(record.version)))
+        .json(record))
 }
 
 async fn delete_record(
     service: web::Data<Service>,
+    request: HttpRequest,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse> {
+    let expected = if_match(&request)?;
     let (source, source_id) = path.into_inner();
-    service.deactivate(&source, &source_id).await?;
+    service.deactivate(&source, &source_id, expected).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -2,10 +2,12 @@
 //! written (normalize → candidates → score → decide → link, events in the same
 //! transaction, then the index).
 
+mod bulk;
+mod group;
 pub mod outcome;
 mod register;
 
-pub use register::{check_for_match, prepare};
+pub use register::{Prepared, check_for_match, prepare};
 
 use std::path::Path;
 use std::sync::RwLock;
@@ -27,10 +29,52 @@ pub enum ServiceError {
     Invalid { field: String, problem: String },
     #[error("{0} not found")]
     NotFound(String),
+    /// A precondition (`If-Match`) named a version the record is not at.
+    #[error("the record is at version {current:?}, the request expected {expected}")]
+    VersionConflict {
+        expected: Precondition,
+        current: Option<i64>,
+    },
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
     Index(#[from] IndexError),
+}
+
+/// What a write expects of the record's current version (HTTP `If-Match`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Precondition {
+    /// `*`: the record exists.
+    Exists,
+    /// The record is at exactly this version.
+    Version(i64),
+}
+
+impl std::fmt::Display for Precondition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Precondition::Exists => write!(f, "an existing record"),
+            Precondition::Version(v) => write!(f, "version {v}"),
+        }
+    }
+}
+
+impl Precondition {
+    /// Fails unless a record at `current` (none: no such record) meets the precondition.
+    pub fn check(self, current: Option<i64>) -> Result<(), ServiceError> {
+        let met = match self {
+            Precondition::Exists => current.is_some(),
+            Precondition::Version(v) => current == Some(v),
+        };
+        if met {
+            Ok(())
+        } else {
+            Err(ServiceError::VersionConflict {
+                expected: self,
+                current,
+            })
+        }
+    }
 }
 
 pub(crate) fn invalid(field: &str, problem: &str) -> ServiceError {
@@ -48,6 +92,8 @@ pub struct Service {
     /// Identity changes are serialized, so two registrations of one new patient cannot
     /// both create a person.
     register: tokio::sync::Mutex<()>,
+    /// Single registrations waiting to be committed together.
+    queue: group::Queue,
 }
 
 /// A person lookup: found, or merged into a survivor.
@@ -102,6 +148,7 @@ impl Service {
             index,
             matcher: RwLock::new(Matcher::new(model, TermFrequencies::default())),
             register: tokio::sync::Mutex::new(()),
+            queue: group::Queue::default(),
         };
         service.load(rebuild).await?;
         Ok(service)
@@ -232,7 +279,9 @@ impl Service {
     ) -> Result<Vec<PersonMatch>, ServiceError> {
         let (normalized, _) = check_for_match(raw)?;
         let mut tx = self.store.begin().await?;
-        let mut matches = self.score_candidates(&mut tx, &normalized, None).await?;
+        let mut matches = self
+            .score_candidates(&mut tx, &normalized, None, None)
+            .await?;
         tx.commit().await.map_err(StoreError::from)?;
         if only_certain {
             matches.retain(|m| m.grade == Grade::Certain);
@@ -248,6 +297,7 @@ impl Service {
         tx: &mut crate::store::Tx<'_>,
         query: &NormalizedRecord,
         exclude: Option<i64>,
+        pending: Option<&FxHashMap<i64, String>>,
     ) -> Result<Vec<PersonMatch>, ServiceError> {
         let candidates: Vec<Candidate> = self
             .index
@@ -258,12 +308,25 @@ impl Service {
         if candidates.is_empty() {
             return Ok(Vec::new());
         }
-        let ids: Vec<i64> = candidates.iter().map(|c| c.record_id).collect();
-        let person_of: FxHashMap<i64, String> = links::persons_of(tx, &ids)
-            .await?
-            .into_iter()
-            .map(|(r, p, _)| (r, p))
-            .collect();
+        // persons of records not yet written (a bulk load's) are known without asking
+        let mut person_of: FxHashMap<i64, String> = FxHashMap::default();
+        let mut ids = Vec::with_capacity(candidates.len());
+        for c in &candidates {
+            match pending.and_then(|p| p.get(&c.record_id)) {
+                Some(person) => {
+                    person_of.insert(c.record_id, person.clone());
+                }
+                None => ids.push(c.record_id),
+            }
+        }
+        if !ids.is_empty() {
+            person_of.extend(
+                links::persons_of(tx, &ids)
+                    .await?
+                    .into_iter()
+                    .map(|(r, p, _)| (r, p)),
+            );
+        }
         let matcher = self.matcher.read().expect("matcher lock");
         let mut best: FxHashMap<String, (Score, RawRecord, NormalizedRecord)> =
             FxHashMap::default();
@@ -327,12 +390,20 @@ impl Service {
     }
 
     /// Deactivates a record: kept with its history, no longer a candidate.
-    pub async fn deactivate(&self, source: &str, source_id: &str) -> Result<(), ServiceError> {
+    pub async fn deactivate(
+        &self,
+        source: &str,
+        source_id: &str,
+        expected: Option<Precondition>,
+    ) -> Result<(), ServiceError> {
         let _serial = self.register.lock().await;
         let mut tx = self.store.begin().await?;
         let row = records::get(&mut tx, source, source_id)
             .await?
             .ok_or_else(|| ServiceError::NotFound(format!("record {source}/{source_id}")))?;
+        if let Some(expected) = expected {
+            expected.check(Some(row.version))?;
+        }
         if row.active {
             let now = now_ms();
             records::deactivate(&mut tx, row.id, now).await?;

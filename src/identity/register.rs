@@ -6,24 +6,35 @@ use crate::normalize::{NormalizedRecord, normalize};
 use crate::store::{StoreError, Tx, events, links, now_ms, persons, records, reviews};
 
 use super::outcome::{Grade, Outcome, PersonMatch, Registered, Warning};
-use super::{Service, ServiceError, invalid};
+use super::{Precondition, Service, ServiceError, invalid};
 
 /// A registration that passed validation.
+#[derive(Clone)]
 pub struct Prepared {
-    raw: RawRecord,
-    normalized: NormalizedRecord,
-    warnings: Vec<Warning>,
+    pub(super) raw: RawRecord,
+    pub(super) normalized: NormalizedRecord,
+    pub(super) warnings: Vec<Warning>,
     /// Canonical JSON as stored.
-    data: String,
-    hash: String,
+    pub(super) data: String,
+    pub(super) hash: String,
+    /// The version the client expects the record to be at (`If-Match`).
+    pub(super) expected: Option<Precondition>,
+}
+
+impl Prepared {
+    /// Registers only if the record's current version meets `expected`.
+    pub fn expecting(mut self, expected: Option<Precondition>) -> Prepared {
+        self.expected = expected;
+        self
+    }
 }
 
 /// What a registration leaves for after its transaction: the index and frequencies.
-struct Applied {
-    record_id: i64,
-    data: String,
-    normalized: NormalizedRecord,
-    created: bool,
+pub(super) struct Applied {
+    pub(super) record_id: i64,
+    pub(super) data: String,
+    pub(super) normalized: NormalizedRecord,
+    pub(super) created: bool,
 }
 
 /// Validates a registration: source and source id are required, a birth date must be a
@@ -44,6 +55,7 @@ pub fn prepare(raw: RawRecord) -> Result<Prepared, ServiceError> {
         warnings,
         data,
         hash,
+        expected: None,
     })
 }
 
@@ -68,6 +80,23 @@ pub fn check_for_match(raw: &RawRecord) -> Result<(NormalizedRecord, Vec<Warning
     Ok((normalized, warnings))
 }
 
+/// The answer before the decision: a new person, the best match as the deciding one.
+pub(super) fn new_answer(p: &Prepared, version: i64, matches: &[PersonMatch]) -> Registered {
+    Registered {
+        source: p.raw.source.clone(),
+        source_id: p.raw.source_id.clone(),
+        version,
+        person_id: String::new(),
+        outcome: Outcome::Created,
+        deciding_match: matches
+            .first()
+            .map(|m| serde_json::to_value(m).expect("serializes")),
+        review_task: None,
+        candidate_persons: Vec::new(),
+        warnings: p.warnings.clone(),
+    }
+}
+
 /// FNV-1a over the canonical JSON: a cheap fingerprint; equality of the data decides.
 fn content_hash(data: &str) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -85,8 +114,16 @@ impl Service {
         raw: RawRecord,
         provenance: &str,
     ) -> Result<Registered, ServiceError> {
-        let prepared = prepare(raw)?;
-        let _serial = self.register.lock().await;
+        self.register_prepared(prepare(raw)?, provenance).await
+    }
+
+    /// Registers one record in a transaction of its own. The caller holds the
+    /// registration lock.
+    pub(super) async fn register_alone(
+        &self,
+        prepared: Prepared,
+        provenance: &str,
+    ) -> Result<Registered, ServiceError> {
         let mut tx = self.store.begin().await?;
         let (answer, applied) = self
             .register_in(&mut tx, prepared, provenance, now_ms())
@@ -100,58 +137,15 @@ impl Service {
         Ok(answer)
     }
 
-    /// Registers records in order in one transaction: each sees those before it. An
-    /// invalid record fails alone; a database failure fails the batch and writes nothing.
-    pub async fn register_batch(
-        &self,
-        items: Vec<RawRecord>,
-        provenance: &str,
-    ) -> Result<Vec<Result<Registered, ServiceError>>, ServiceError> {
-        let _serial = self.register.lock().await;
-        let now = now_ms();
-        let mut tx = self.store.begin().await?;
-        let mut out = Vec::with_capacity(items.len());
-        let mut applied = Vec::new();
-        for item in items {
-            let prepared = match prepare(item) {
-                Ok(p) => p,
-                Err(e) => {
-                    out.push(Err(e));
-                    continue;
-                }
-            };
-            match self.register_in(&mut tx, prepared, provenance, now).await {
-                Ok((answer, done)) => {
-                    if let Some(a) = done {
-                        // a candidate for the rest of the batch at once
-                        self.index.upsert(a.record_id, &a.data, &a.normalized);
-                        applied.push(a);
-                    }
-                    out.push(Ok(answer));
-                }
-                Err(error) => {
-                    drop(tx);
-                    self.resync(&applied).await;
-                    return Err(error);
-                }
-            }
+    /// Takes the names of records that did not commit out of the counts again.
+    pub(super) fn uncount_names(&self, applied: &[Applied]) {
+        let mut matcher = self.matcher.write().expect("matcher lock");
+        for a in applied.iter().filter(|a| a.created) {
+            matcher.tf.remove(&a.normalized);
         }
-        if let Err(error) = tx.commit().await {
-            self.resync(&applied).await;
-            return Err(StoreError::from(error).into());
-        }
-        for a in &applied {
-            self.count_names(a);
-        }
-        tracing::info!(
-            records = out.len(),
-            applied = applied.len(),
-            "batch registered"
-        );
-        Ok(out)
     }
 
-    fn count_names(&self, applied: &Applied) {
+    pub(super) fn count_names(&self, applied: &Applied) {
         if applied.created {
             self.matcher
                 .write()
@@ -162,7 +156,7 @@ impl Service {
     }
 
     /// After a failed batch, puts the index back to what the database holds.
-    async fn resync(&self, applied: &[Applied]) {
+    pub(super) async fn resync(&self, applied: &[Applied]) {
         let ids: Vec<i64> = applied.iter().map(|a| a.record_id).collect();
         let current = async {
             let mut tx = self.store.begin().await?;
@@ -189,7 +183,7 @@ impl Service {
 
     /// One registration inside `tx`. Returns the answer and, when something changed,
     /// what the index must learn once the transaction commits.
-    async fn register_in(
+    pub(super) async fn register_in(
         &self,
         tx: &mut Tx<'_>,
         p: Prepared,
@@ -197,6 +191,11 @@ impl Service {
         now: i64,
     ) -> Result<(Registered, Option<Applied>), ServiceError> {
         let raw = &p.raw;
+        if let Some(expected) = p.expected {
+            // checked under the registration lock, in the transaction that writes
+            let current = records::get(tx, &raw.source, &raw.source_id).await?;
+            expected.check(current.map(|r| r.version))?;
+        }
         let (record_id, version, stored) = records::put_version(
             tx,
             &raw.source,
@@ -214,21 +213,9 @@ impl Service {
             return Ok((answer, None));
         }
         let matches = self
-            .score_candidates(tx, &p.normalized, Some(record_id))
+            .score_candidates(tx, &p.normalized, Some(record_id), None)
             .await?;
-        let mut answer = Registered {
-            source: raw.source.clone(),
-            source_id: raw.source_id.clone(),
-            version,
-            person_id: String::new(),
-            outcome: Outcome::Created,
-            deciding_match: matches
-                .first()
-                .map(|m| serde_json::to_value(m).expect("serializes")),
-            review_task: None,
-            candidate_persons: Vec::new(),
-            warnings: p.warnings.clone(),
-        };
+        let mut answer = new_answer(&p, version, &matches);
         let event = Event {
             record_id,
             now,

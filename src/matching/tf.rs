@@ -53,6 +53,25 @@ impl TermFrequencies {
         }
     }
 
+    /// Takes one record's names out again (a registration that did not commit).
+    pub fn remove(&mut self, r: &NormalizedRecord) {
+        fn down(map: &mut FxHashMap<CompactString, u32>, total: &mut u64, name: &CompactString) {
+            if let Some(n) = map.get_mut(name) {
+                *n -= 1;
+                *total -= 1;
+                if *n == 0 {
+                    map.remove(name);
+                }
+            }
+        }
+        if let Some(g) = &r.given {
+            down(&mut self.given, &mut self.given_total, &g.text);
+        }
+        if let Some(f) = &r.family {
+            down(&mut self.family, &mut self.family_total, &f.text);
+        }
+    }
+
     /// Share of records (with the field present) carrying this value, shrunk towards
     /// the prior while there are few records; `None` when the field has no table or
     /// the value was never seen.

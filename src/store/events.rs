@@ -32,11 +32,7 @@ pub async fn append(
     now: i64,
 ) -> Result<i64, StoreError> {
     if backend == Backend::Postgres {
-        // held to commit: later sequence numbers cannot commit before earlier ones
-        sqlx::query("SELECT pg_advisory_xact_lock($1)")
-            .bind(EVENT_LOCK)
-            .execute(&mut **tx)
-            .await?;
+        lock(tx).await?;
     }
     Ok(sqlx::query_scalar(
         "INSERT INTO identity_events (kind, person_id, record_id, payload, created_at) \
@@ -49,6 +45,16 @@ pub async fn append(
     .bind(now)
     .fetch_one(&mut **tx)
     .await?)
+}
+
+/// On PostgreSQL, takes the event lock, held to commit: later sequence numbers cannot
+/// commit before earlier ones.
+pub async fn lock(tx: &mut Tx<'_>) -> Result<(), StoreError> {
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(EVENT_LOCK)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 /// Events after `after`, in order, at most `limit`.

@@ -87,7 +87,18 @@ impl TestApp {
     }
 
     async fn send(&self, request: reqwest::RequestBuilder) -> (u16, serde_json::Value) {
+        let (status, _, value) = self.send_with_headers(request).await;
+        (status, value)
+    }
+
+    /// Sends any request; answers status, response headers and JSON body (errors are
+    /// checked to be problem+json).
+    pub async fn send_with_headers(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> (u16, reqwest::header::HeaderMap, serde_json::Value) {
         let r = request.send().await.unwrap();
+        let headers = r.headers().clone();
         let status = r.status().as_u16();
         let problem = r.headers().get("content-type").is_some_and(|v| {
             v.to_str()
@@ -99,7 +110,26 @@ impl TestApp {
         if status >= 400 {
             assert!(problem, "an error is problem+json: {status} {text}");
         }
-        (status, value)
+        (status, headers, value)
+    }
+
+    /// Every event, page by page.
+    pub async fn all_events(&self) -> Vec<serde_json::Value> {
+        let mut all = Vec::new();
+        loop {
+            let after = all
+                .last()
+                .map(|e: &serde_json::Value| e["seq"].as_i64().unwrap())
+                .unwrap_or(0);
+            let (_, v) = self
+                .get(&format!("/v1/events?after={after}&limit=1000"))
+                .await;
+            let page = v["events"].as_array().cloned().unwrap_or_default();
+            if page.is_empty() {
+                return all;
+            }
+            all.extend(page);
+        }
     }
 
     pub async fn events(&self) -> Vec<serde_json::Value> {

@@ -1,0 +1,243 @@
+//! Batch registration, the fast path for initial loads. Records in a batch are decided
+//! in order, each seeing those before it, exactly as single registrations would be;
+//! records never seen before that link or make a new person (most of a load) are kept
+//! and written many rows per statement, everything else (updates, resends, reviews,
+//! preconditions) takes the single-registration path after what is kept is written.
+
+use rustc_hash::FxHashMap;
+
+use crate::domain::RawRecord;
+use crate::store::bulk::{self, NewEvent, NewLink, NewRecord, Rows};
+use crate::store::{StoreError, Tx, now_ms, persons};
+
+use super::outcome::{Grade, Outcome, Registered};
+use super::register::{Applied, Prepared, new_answer, prepare};
+use super::{Service, ServiceError};
+
+/// New records decided but not yet written, and ids reserved for more.
+#[derive(Default)]
+struct Kept {
+    rows: Rows,
+    /// Person of each kept record, for the candidates of the records after it.
+    person_of: FxHashMap<i64, String>,
+    reserved: std::collections::VecDeque<i64>,
+}
+
+impl Service {
+    /// Registers records in order in one transaction: each sees those before it. An
+    /// invalid record fails alone; a database failure fails the batch and writes nothing.
+    pub async fn register_batch(
+        &self,
+        items: Vec<RawRecord>,
+        provenance: &str,
+    ) -> Result<Vec<Result<Registered, ServiceError>>, ServiceError> {
+        let _serial = self.register.lock().await;
+        let prepared = items.into_iter().map(prepare).collect();
+        let out = self.run_batch(prepared, provenance).await?;
+        tracing::info!(records = out.len(), "batch registered");
+        Ok(out)
+    }
+
+    /// Registers validated records in order in one transaction. The caller holds the
+    /// registration lock.
+    pub(super) async fn run_batch(
+        &self,
+        prepared: Vec<Result<Prepared, ServiceError>>,
+        provenance: &str,
+    ) -> Result<Vec<Result<Registered, ServiceError>>, ServiceError> {
+        let mut tx = self.store.begin().await?;
+        let mut applied = Vec::new();
+        let done = self
+            .batch_in(&mut tx, prepared, provenance, &mut applied)
+            .await;
+        let out = match done {
+            Ok(out) => out,
+            Err(error) => {
+                drop(tx);
+                self.uncount_names(&applied);
+                self.resync(&applied).await;
+                return Err(error);
+            }
+        };
+        if let Err(error) = tx.commit().await {
+            self.uncount_names(&applied);
+            self.resync(&applied).await;
+            return Err(StoreError::from(error).into());
+        }
+        Ok(out)
+    }
+
+    async fn batch_in(
+        &self,
+        tx: &mut Tx<'_>,
+        prepared: Vec<Result<Prepared, ServiceError>>,
+        provenance: &str,
+        applied: &mut Vec<Applied>,
+    ) -> Result<Vec<Result<Registered, ServiceError>>, ServiceError> {
+        let now = now_ms();
+        let keys: Vec<(&str, &str)> = prepared
+            .iter()
+            .flatten()
+            .map(|p| (p.raw.source.as_str(), p.raw.source_id.as_str()))
+            .collect();
+        let mut known = bulk::existing_keys(tx, &keys).await?;
+        let mut new_left = keys.len() - known.len();
+        let mut kept = Kept::default();
+        let model_version = self.model_version();
+        let mut out = Vec::with_capacity(prepared.len());
+        for item in prepared {
+            let p = match item {
+                Ok(p) => p,
+                Err(e) => {
+                    out.push(Err(e));
+                    continue;
+                }
+            };
+            let key = (p.raw.source.clone(), p.raw.source_id.clone());
+            let fresh = !known.contains(&key) && p.expected.is_none();
+            if fresh {
+                new_left = new_left.saturating_sub(1);
+                known.insert(key);
+                if let Some(answer) = self.keep(tx, &p, &mut kept, new_left).await? {
+                    let a = Applied {
+                        record_id: kept.rows.records.last().expect("kept").id,
+                        data: p.data,
+                        normalized: p.normalized,
+                        created: true,
+                    };
+                    // a candidate for the rest of the batch at once, its names counted
+                    self.index.upsert(a.record_id, &a.data, &a.normalized);
+                    self.count_names(&a);
+                    applied.push(a);
+                    out.push(Ok(answer));
+                    continue;
+                }
+            } else {
+                known.insert(key);
+            }
+            // the single-registration path sees the database: write what is kept first
+            self.write_kept(tx, &mut kept, provenance, &model_version, now)
+                .await?;
+            let (answer, done) = match self.register_in(tx, p, provenance, now).await {
+                Ok(done) => done,
+                // refused before anything was written: the others go on
+                Err(e @ ServiceError::VersionConflict { .. }) => {
+                    out.push(Err(e));
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            // a record inserted another way takes the id SQLite would reserve next
+            kept.reserved.clear();
+            if let Some(a) = done {
+                self.index.upsert(a.record_id, &a.data, &a.normalized);
+                self.count_names(&a);
+                applied.push(a);
+            }
+            out.push(Ok(answer));
+        }
+        self.write_kept(tx, &mut kept, provenance, &model_version, now)
+            .await?;
+        Ok(out)
+    }
+
+    /// Decides a record never seen before. A link or a new person is kept to be written
+    /// with the others; none (a review) leaves it to the single-registration path.
+    async fn keep(
+        &self,
+        tx: &mut Tx<'_>,
+        p: &Prepared,
+        kept: &mut Kept,
+        new_left: usize,
+    ) -> Result<Option<Registered>, ServiceError> {
+        let matches = self
+            .score_candidates(tx, &p.normalized, None, Some(&kept.person_of))
+            .await?;
+        let linked = matches.first().filter(|m| m.grade != Grade::Possible);
+        if linked.is_none() && !matches.is_empty() {
+            return Ok(None);
+        }
+        if kept.reserved.is_empty() {
+            kept.reserved = bulk::reserve_record_ids(tx, self.store.backend, new_left + 1)
+                .await?
+                .into();
+        }
+        let record_id = kept.reserved.pop_front().expect("reserved");
+        let mut answer = new_answer(p, 1, &matches);
+        let payload =
+            serde_json::json!({"source": p.raw.source, "source_id": p.raw.source_id}).to_string();
+        let person = match linked {
+            Some(m) => {
+                answer.outcome = Outcome::Linked;
+                kept.rows.links.push(NewLink {
+                    record_id,
+                    person_id: m.person_id.clone(),
+                    score: Some((
+                        m.weight as f64,
+                        m.probability,
+                        serde_json::to_string(&m.explanation).expect("serializes"),
+                    )),
+                });
+                m.person_id.clone()
+            }
+            None => {
+                let person = persons::new_person_id();
+                kept.rows.persons.push(person.clone());
+                kept.rows.events.push(NewEvent {
+                    kind: "person.created",
+                    person_id: person.clone(),
+                    record_id: None,
+                    payload: "{}".to_string(),
+                });
+                kept.rows.links.push(NewLink {
+                    record_id,
+                    person_id: person.clone(),
+                    score: None,
+                });
+                person
+            }
+        };
+        kept.rows.events.push(NewEvent {
+            kind: "record.linked",
+            person_id: person.clone(),
+            record_id: Some(record_id),
+            payload,
+        });
+        answer.person_id = person.clone();
+        kept.person_of.insert(record_id, person);
+        kept.rows.records.push(NewRecord {
+            id: record_id,
+            source: p.raw.source.clone(),
+            source_id: p.raw.source_id.clone(),
+            data: p.data.clone(),
+            content_hash: p.hash.clone(),
+            outcome: serde_json::to_string(&answer).expect("serializes"),
+        });
+        Ok(Some(answer))
+    }
+
+    async fn write_kept(
+        &self,
+        tx: &mut Tx<'_>,
+        kept: &mut Kept,
+        provenance: &str,
+        model_version: &str,
+        now: i64,
+    ) -> Result<(), ServiceError> {
+        if kept.rows.is_empty() {
+            return Ok(());
+        }
+        let rows = std::mem::take(&mut kept.rows);
+        bulk::write(
+            tx,
+            self.store.backend,
+            &rows,
+            provenance,
+            model_version,
+            now,
+        )
+        .await?;
+        kept.person_of.clear();
+        Ok(())
+    }
+}

@@ -1,0 +1,313 @@
+//! Multi-row writes for bulk registration: records never seen before with their first
+//! versions, new persons, their links and events, hundreds of rows per statement. The
+//! rows are the ones single registrations write, in the same order.
+
+use rustc_hash::FxHashSet;
+use sqlx::Row;
+
+use super::{Backend, StoreError, Tx};
+
+/// Rows per multi-row statement (far below either database's parameter limit).
+const ROWS: usize = 400;
+
+/// A record seen for the first time, with the id reserved for it.
+pub struct NewRecord {
+    pub id: i64,
+    pub source: String,
+    pub source_id: String,
+    pub data: String,
+    pub content_hash: String,
+    /// The answer given (JSON), replayed on an identical resend.
+    pub outcome: String,
+}
+
+/// An automatic link of a new record; `score` is `(weight, probability, explanation)`
+/// when it joined an existing person.
+pub struct NewLink {
+    pub record_id: i64,
+    pub person_id: String,
+    pub score: Option<(f64, f64, String)>,
+}
+
+/// An identity event; `record_id` is none for `person.created`.
+pub struct NewEvent {
+    pub kind: &'static str,
+    pub person_id: String,
+    pub record_id: Option<i64>,
+    pub payload: String,
+}
+
+/// What a run of new records writes, in order.
+#[derive(Default)]
+pub struct Rows {
+    pub records: Vec<NewRecord>,
+    pub persons: Vec<String>,
+    pub links: Vec<NewLink>,
+    pub events: Vec<NewEvent>,
+}
+
+impl Rows {
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty() && self.persons.is_empty() && self.events.is_empty()
+    }
+}
+
+/// Which of `keys` (`(source, source_id)`) are already stored.
+pub async fn existing_keys(
+    tx: &mut Tx<'_>,
+    keys: &[(&str, &str)],
+) -> Result<FxHashSet<(String, String)>, StoreError> {
+    let mut found = FxHashSet::default();
+    for chunk in keys.chunks(ROWS) {
+        let list = numbered(chunk.len(), 1, 1);
+        let sql = format!("SELECT source, source_id FROM source_records WHERE source_id IN {list}");
+        let mut query = sqlx::query_as::<_, (String, String)>(&sql).persistent(false);
+        for (_, source_id) in chunk {
+            query = query.bind(*source_id);
+        }
+        let wanted: FxHashSet<&(&str, &str)> = chunk.iter().collect();
+        for (source, source_id) in query.fetch_all(&mut **tx).await? {
+            if wanted.contains(&(source.as_str(), source_id.as_str())) {
+                found.insert((source, source_id));
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// Reserves `n` ids for new source records. On SQLite the ids follow the largest in
+/// use: they stay free only while this transaction inserts no record by another way,
+/// so reserve again after such an insert.
+pub async fn reserve_record_ids(
+    tx: &mut Tx<'_>,
+    backend: Backend,
+    n: usize,
+) -> Result<Vec<i64>, StoreError> {
+    match backend {
+        Backend::Postgres => {
+            let rows = sqlx::query(
+                "SELECT nextval(pg_get_serial_sequence('source_records', 'id')) \
+                 FROM generate_series(1, $1)",
+            )
+            .bind(n as i64)
+            .fetch_all(&mut **tx)
+            .await?;
+            Ok(rows.iter().map(|r| r.get::<i64, _>(0)).collect())
+        }
+        Backend::Sqlite => {
+            let largest: i64 = sqlx::query_scalar(
+                "SELECT MAX(COALESCE((SELECT MAX(id) FROM source_records), 0), \
+                 COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'source_records'), 0))",
+            )
+            .fetch_one(&mut **tx)
+            .await?;
+            Ok((largest + 1..=largest + n as i64).collect())
+        }
+    }
+}
+
+/// Writes `rows` in the caller's transaction.
+pub async fn write(
+    tx: &mut Tx<'_>,
+    backend: Backend,
+    rows: &Rows,
+    provenance: &str,
+    model_version: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    for chunk in rows.records.chunks(ROWS) {
+        let sql = values(
+            "INSERT INTO source_records (id, source, source_id, active, current_version, \
+             last_outcome, created_at, updated_at) VALUES ",
+            chunk.len(),
+            |p| {
+                format!(
+                    "(${}, ${}, ${}, TRUE, 1, ${}, ${}, ${})",
+                    p,
+                    p + 1,
+                    p + 2,
+                    p + 3,
+                    p + 4,
+                    p + 4
+                )
+            },
+            5,
+        );
+        let mut query = sqlx::query(&sql).persistent(false);
+        for r in chunk {
+            query = query
+                .bind(r.id)
+                .bind(&r.source)
+                .bind(&r.source_id)
+                .bind(&r.outcome)
+                .bind(now);
+        }
+        query.execute(&mut **tx).await?;
+        let sql = values(
+            "INSERT INTO source_record_versions (record_id, version, content_hash, data, \
+             provenance, received_at) VALUES ",
+            chunk.len(),
+            |p| {
+                format!(
+                    "(${}, 1, ${}, ${}, ${}, ${})",
+                    p,
+                    p + 1,
+                    p + 2,
+                    p + 3,
+                    p + 4
+                )
+            },
+            5,
+        );
+        let mut query = sqlx::query(&sql).persistent(false);
+        for r in chunk {
+            query = query
+                .bind(r.id)
+                .bind(&r.content_hash)
+                .bind(&r.data)
+                .bind(provenance)
+                .bind(now);
+        }
+        query.execute(&mut **tx).await?;
+    }
+    for chunk in rows.persons.chunks(ROWS) {
+        let sql = values(
+            "INSERT INTO persons (id, status, merged_into, created_at, updated_at) VALUES ",
+            chunk.len(),
+            |p| format!("(${}, 'active', NULL, ${}, ${})", p, p + 1, p + 1),
+            2,
+        );
+        let mut query = sqlx::query(&sql).persistent(false);
+        for id in chunk {
+            query = query.bind(id).bind(now);
+        }
+        query.execute(&mut **tx).await?;
+    }
+    // no NULL is ever bound (the Any driver mistypes them on PostgreSQL): links with and
+    // without a score go in statements of their own
+    let (scored, unscored): (Vec<&NewLink>, Vec<&NewLink>) =
+        rows.links.iter().partition(|l| l.score.is_some());
+    for chunk in scored.chunks(ROWS) {
+        let sql = values(
+            "INSERT INTO links (record_id, person_id, how, model_version, explanation, actor, \
+             created_at, weight, probability) VALUES ",
+            chunk.len(),
+            |p| {
+                format!(
+                    "(${}, ${}, 'auto', ${}, ${}, 'mpi', ${}, ${}, ${})",
+                    p,
+                    p + 1,
+                    p + 2,
+                    p + 3,
+                    p + 4,
+                    p + 5,
+                    p + 6
+                )
+            },
+            7,
+        );
+        let mut query = sqlx::query(&sql).persistent(false);
+        for l in chunk {
+            let (weight, probability, explanation) = l.score.as_ref().expect("scored");
+            query = query
+                .bind(l.record_id)
+                .bind(&l.person_id)
+                .bind(model_version)
+                .bind(explanation)
+                .bind(now)
+                .bind(*weight)
+                .bind(*probability);
+        }
+        query.execute(&mut **tx).await?;
+    }
+    for chunk in unscored.chunks(ROWS) {
+        let sql = values(
+            "INSERT INTO links (record_id, person_id, how, model_version, actor, created_at) \
+             VALUES ",
+            chunk.len(),
+            |p| {
+                format!(
+                    "(${}, ${}, 'auto', ${}, 'mpi', ${})",
+                    p,
+                    p + 1,
+                    p + 2,
+                    p + 3
+                )
+            },
+            4,
+        );
+        let mut query = sqlx::query(&sql).persistent(false);
+        for l in chunk {
+            query = query
+                .bind(l.record_id)
+                .bind(&l.person_id)
+                .bind(model_version)
+                .bind(now);
+        }
+        query.execute(&mut **tx).await?;
+    }
+    if !rows.events.is_empty() && backend == Backend::Postgres {
+        super::events::lock(tx).await?;
+    }
+    for chunk in rows.events.chunks(ROWS) {
+        // rows keep their order, so sequence numbers follow it
+        let mut sql = String::from(
+            "INSERT INTO identity_events (kind, person_id, record_id, payload, created_at) VALUES ",
+        );
+        let mut p = 1;
+        for (i, e) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            if e.record_id.is_some() {
+                sql.push_str(&format!(
+                    "(${}, ${}, ${}, ${}, ${})",
+                    p,
+                    p + 1,
+                    p + 2,
+                    p + 3,
+                    p + 4
+                ));
+                p += 5;
+            } else {
+                sql.push_str(&format!(
+                    "(${}, ${}, NULL, ${}, ${})",
+                    p,
+                    p + 1,
+                    p + 2,
+                    p + 3
+                ));
+                p += 4;
+            }
+        }
+        let mut query = sqlx::query(&sql).persistent(false);
+        for e in chunk {
+            query = query.bind(e.kind).bind(&e.person_id);
+            if let Some(record) = e.record_id {
+                query = query.bind(record);
+            }
+            query = query.bind(&e.payload).bind(now);
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// `head` followed by `n` row tuples, `row(p)` writing one whose parameters start at `$p`
+/// and take `width` numbers.
+fn values(head: &str, n: usize, row: impl Fn(usize) -> String, width: usize) -> String {
+    let mut sql = String::from(head);
+    for i in 0..n {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&row(1 + i * width));
+    }
+    sql
+}
+
+/// `($from, $from+step, …)` with `n` parameters.
+fn numbered(n: usize, from: usize, step: usize) -> String {
+    let list: Vec<String> = (0..n).map(|i| format!("${}", from + i * step)).collect();
+    format!("({})", list.join(", "))
+}

@@ -1,0 +1,123 @@
+//! The batch fast path decides exactly as single registrations do: the same synthetic
+//! records (duplicates across sources, twins, resends and updates mixed in) sent one by
+//! one to one server and in batches to another end with the same outcomes, the same
+//! grouping of records into persons and the same identity events.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use common::app::{Backend, TestApp, spawn_app};
+use mpi::synth::{SynthConfig, generate};
+use serde_json::Value;
+
+/// 700 synthetic records, then a resend of one and changed copies of two.
+fn records() -> Vec<Value> {
+    let mut out: Vec<Value> = generate(&SynthConfig::new(450, 11))
+        .take(700)
+        .map(|(r, _)| serde_json::to_value(r).unwrap())
+        .collect();
+    out.push(out[3].clone());
+    let mut moved = out[10].clone();
+    moved["phone"] = Value::from("(555) 010-0199");
+    out.push(moved);
+    let mut renamed = out[20].clone();
+    renamed["given_name"] = Value::from("Zebediah");
+    out.push(renamed);
+    out
+}
+
+/// Per record: outcome; and the persons as sets of records.
+async fn state(app: &TestApp, answers: &[Value]) -> (Vec<String>, BTreeSet<BTreeSet<String>>) {
+    let outcomes = answers
+        .iter()
+        .map(|a| a["outcome"].as_str().unwrap().to_string())
+        .collect();
+    let mut persons: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for a in answers {
+        let (status, r) = app
+            .get(&format!(
+                "/v1/records/{}/{}",
+                a["source"].as_str().unwrap(),
+                a["source_id"].as_str().unwrap()
+            ))
+            .await;
+        assert_eq!(status, 200);
+        persons
+            .entry(r["person_id"].as_str().unwrap().to_string())
+            .or_default()
+            .insert(format!("{}/{}", r["source"], r["source_id"]));
+    }
+    (outcomes, persons.into_values().collect())
+}
+
+fn kinds(events: &[Value]) -> Vec<String> {
+    events
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap().to_string())
+        .collect()
+}
+
+async fn same_as_one_by_one(backend: Backend) {
+    let records = records();
+    let single = spawn_app(backend).await;
+    let mut single_answers = Vec::new();
+    for r in &records {
+        let (status, v) = single.post("/v1/records", r).await;
+        assert_eq!(status, 200, "{v}");
+        single_answers.push(v);
+    }
+    let batched = spawn_app(backend).await;
+    let mut batch_answers = Vec::new();
+    for chunk in records.chunks(250) {
+        let (status, v) = batched
+            .post("/v1/records:batch", &Value::from(chunk.to_vec()))
+            .await;
+        assert_eq!(status, 200, "{v}");
+        for item in v["results"].as_array().unwrap() {
+            batch_answers.push(item["result"].clone());
+        }
+    }
+    assert_eq!(batch_answers.len(), records.len());
+    let (single_outcomes, single_persons) = state(&single, &single_answers).await;
+    let (batch_outcomes, batch_persons) = state(&batched, &batch_answers).await;
+    assert_eq!(batch_outcomes, single_outcomes);
+    assert_eq!(batch_persons, single_persons);
+    for outcome in ["linked", "created", "review"] {
+        assert!(
+            single_outcomes.iter().any(|o| o == outcome),
+            "the data exercises {outcome}"
+        );
+    }
+    for (s, b) in single_answers.iter().zip(&batch_answers) {
+        assert_eq!(s["deciding_match"]["weight"], b["deciding_match"]["weight"]);
+        assert_eq!(s["version"], b["version"]);
+    }
+    let (single_events, batch_events) = (single.all_events().await, batched.all_events().await);
+    assert_eq!(kinds(&batch_events), kinds(&single_events));
+    // resending the last batch (current contents only) changes nothing, answers the same
+    let (_, again) = batched
+        .post("/v1/records:batch", &Value::from(records[500..].to_vec()))
+        .await;
+    let again: Vec<Value> = again["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["result"].clone())
+        .collect();
+    assert!(
+        again == batch_answers[500..],
+        "a resent batch answers as before"
+    );
+    assert_eq!(batched.all_events().await.len(), batch_events.len());
+}
+
+#[tokio::test]
+async fn batch_equals_single_sqlite() {
+    same_as_one_by_one(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn batch_equals_single_postgres() {
+    same_as_one_by_one(Backend::Postgres).await;
+}
