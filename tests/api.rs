@@ -140,14 +140,19 @@ both!(
         let mut bob = robert("LAB_B", "L-9");
         bob["given_name"] = json!("Bob");
         bob["email"] = json!("rj@example.org");
+        bob["ssn"] = json!("XXX-XX-3481");
+        bob["birth_date"] = json!("01/01/1900");
         register(&app, &bob).await;
         let person = a["person_id"].as_str().unwrap();
         let (status, p) = app.get(&format!("/v1/persons/{person}")).await;
         assert_eq!(status, 200, "{p}");
         assert_eq!(p["records"].as_array().unwrap().len(), 2);
-        // survivorship: newest record first, older ones fill its gaps
+        // survivorship: newest record first, older ones fill its gaps; a masked SSN or a
+        // placeholder birth date gives way to an older complete value
         assert_eq!(p["golden"]["given_name"], "Bob");
         assert_eq!(p["golden"]["email"], "rj@example.org");
+        assert_eq!(p["golden"]["ssn"], "219-55-3481");
+        assert_eq!(p["golden"]["birth_date"], "1975-04-12");
         let (_, ids) = app.get("/v1/records/HOSP_A/A-1/identifiers").await;
         assert_eq!(
             ids["identifiers"],

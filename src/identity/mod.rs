@@ -15,6 +15,7 @@ use std::sync::RwLock;
 use rustc_hash::FxHashMap;
 
 use crate::domain::RawRecord;
+use crate::domain::value::Ssn;
 use crate::index::{Candidate, CandidateIndex, Caps, IndexError};
 use crate::matching::rules::Rule;
 use crate::matching::{Decision, Matcher, Model, Score, TermFrequencies};
@@ -438,20 +439,19 @@ impl Service {
         let rows = records::current_data(&mut tx, &ids).await?;
         tx.commit().await.map_err(StoreError::from)?;
         let mut records = Vec::new();
-        let mut golden = RawRecord::default();
         // newest first: record ids grow with first registration; versions update data
-        for (_, source, source_id, data) in rows.iter().rev() {
-            let raw: RawRecord = serde_json::from_str(data).unwrap_or_default();
-            fill_missing(&mut golden, &raw);
+        let newest_first: Vec<RawRecord> = rows
+            .iter()
+            .rev()
+            .map(|(_, _, _, data)| serde_json::from_str(data).unwrap_or_default())
+            .collect();
+        let golden = survive(&newest_first);
+        for (_, source, source_id, _) in &rows {
             records.push(RecordRef {
                 source: source.clone(),
                 source_id: source_id.clone(),
             });
         }
-        records.reverse();
-        golden.record_id.clear();
-        golden.source.clear();
-        golden.source_id.clear();
         Ok(PersonLookup::Found(Box::new(PersonView {
             person_id: person_id.to_string(),
             records,
@@ -486,10 +486,33 @@ fn grade(s: &Score) -> Grade {
     }
 }
 
-fn fill_missing(golden: &mut RawRecord, raw: &RawRecord) {
+/// Survivorship: per field, the newest record's complete value; a field no record has
+/// complete takes the newest value there is. Complete means usable as evidence: not a
+/// placeholder, not unparseable, and for an SSN all nine digits (not `XXX-XX-1234`).
+fn survive(newest_first: &[RawRecord]) -> RawRecord {
+    let mut golden = RawRecord::default();
+    for raw in newest_first {
+        let (normalized, issues) = normalize(raw);
+        let masked_ssn = matches!(normalized.ssn, Some(Ssn::LastFour(_)));
+        fill_missing(&mut golden, raw, |field| {
+            let unusable = issues.iter().any(|i| i.field == field);
+            !(unusable || field == "ssn" && masked_ssn)
+        });
+    }
+    for raw in newest_first {
+        fill_missing(&mut golden, raw, |_| true);
+    }
+    golden.record_id.clear();
+    golden.source.clear();
+    golden.source_id.clear();
+    golden
+}
+
+fn fill_missing(golden: &mut RawRecord, raw: &RawRecord, usable: impl Fn(&str) -> bool) {
     for field in crate::domain::record::FIELDS {
         let have = golden.get(field).is_some_and(|v| !v.trim().is_empty());
         if !have
+            && usable(field)
             && let Some(v) = raw.get(field).filter(|v| !v.trim().is_empty())
             && let Some(slot) = golden.get_mut(field)
         {

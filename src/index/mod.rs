@@ -100,6 +100,20 @@ pub fn key_terms(r: &NormalizedRecord) -> Vec<(Pass, String)> {
         .collect()
 }
 
+/// Stored records are read one by one, at random, for every candidate: small
+/// uncompressed blocks make each read cheap (a compressed 16 KiB block would be
+/// decompressed whole for one record).
+fn settings() -> tantivy::IndexSettings {
+    tantivy::IndexSettings {
+        docstore_compression: tantivy::store::Compressor::None,
+        docstore_blocksize: 2048,
+        ..Default::default()
+    }
+}
+
+/// Doc-store blocks kept decompressed in memory (of `settings().docstore_blocksize`).
+const DOC_STORE_CACHE_BLOCKS: usize = 4096;
+
 impl CandidateIndex {
     /// Opens the index in `dir` (created if missing), or an in-memory one.
     pub fn open(dir: Option<&Path>, caps: Caps) -> Result<CandidateIndex, IndexError> {
@@ -111,14 +125,21 @@ impl CandidateIndex {
                     error,
                 })?;
                 let directory = tantivy::directory::MmapDirectory::open(dir)?;
-                Index::open_or_create(directory, schema)?
+                Index::builder()
+                    .schema(schema)
+                    .settings(settings())
+                    .open_or_create(directory)?
             }
-            None => Index::create_in_ram(schema),
+            None => Index::builder()
+                .schema(schema)
+                .settings(settings())
+                .create_in_ram()?,
         };
         let writer = index.writer_with_num_threads(1, 64 << 20)?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
+            .doc_store_cache_num_blocks(DOC_STORE_CACHE_BLOCKS)
             .try_into()?;
         Ok(CandidateIndex {
             index,

@@ -2,7 +2,7 @@
 //! versions, new persons, their links and events, hundreds of rows per statement. The
 //! rows are the ones single registrations write, in the same order.
 
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 use sqlx::Row;
 
 use super::{Backend, StoreError, Tx};
@@ -52,23 +52,31 @@ impl Rows {
     }
 }
 
-/// Which of `keys` (`(source, source_id)`) are already stored.
+/// Which of `keys` (`(source, source_id)`) are already stored. One query per source
+/// and chunk, on the `(source, source_id)` index.
 pub async fn existing_keys(
     tx: &mut Tx<'_>,
     keys: &[(&str, &str)],
 ) -> Result<FxHashSet<(String, String)>, StoreError> {
+    let mut by_source: FxHashMap<&str, Vec<&str>> = FxHashMap::default();
+    for (source, source_id) in keys {
+        by_source.entry(source).or_default().push(source_id);
+    }
     let mut found = FxHashSet::default();
-    for chunk in keys.chunks(ROWS) {
-        let list = numbered(chunk.len(), 1, 1);
-        let sql = format!("SELECT source, source_id FROM source_records WHERE source_id IN {list}");
-        let mut query = sqlx::query_as::<_, (String, String)>(&sql).persistent(false);
-        for (_, source_id) in chunk {
-            query = query.bind(*source_id);
-        }
-        let wanted: FxHashSet<&(&str, &str)> = chunk.iter().collect();
-        for (source, source_id) in query.fetch_all(&mut **tx).await? {
-            if wanted.contains(&(source.as_str(), source_id.as_str())) {
-                found.insert((source, source_id));
+    for (source, ids) in by_source {
+        for chunk in ids.chunks(ROWS) {
+            let list = numbered(chunk.len(), 2, 1);
+            let sql = format!(
+                "SELECT source_id FROM source_records WHERE source = $1 AND source_id IN {list}"
+            );
+            let mut query = sqlx::query_scalar::<_, String>(&sql)
+                .persistent(false)
+                .bind(source);
+            for source_id in chunk {
+                query = query.bind(*source_id);
+            }
+            for source_id in query.fetch_all(&mut **tx).await? {
+                found.insert((source.to_string(), source_id));
             }
         }
     }

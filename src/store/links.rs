@@ -159,6 +159,8 @@ pub async fn persons_of(
              WHERE superseded_at IS NULL AND record_id IN ({})",
             list.join(",")
         ))
+        // one-off text: not worth a place in the statement cache
+        .persistent(false)
         .fetch_all(&mut **tx)
         .await?;
         out.extend(rows.into_iter().map(|r| (r.get(0), r.get(1), r.get(2))));

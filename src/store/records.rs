@@ -183,6 +183,8 @@ pub async fn current_data(
              WHERE r.active AND r.id IN ({}) ORDER BY r.id",
             list.join(",")
         ))
+        // one-off text: not worth a place in the statement cache
+        .persistent(false)
         .fetch_all(&mut **tx)
         .await?;
         out.extend(
