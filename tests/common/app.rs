@@ -10,7 +10,7 @@ use super::db::{self, TestDb};
 pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
-    _db: TestDb,
+    pub db: TestDb,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -36,7 +36,7 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     TestApp {
         base: format!("http://127.0.0.1:{port}"),
         client: reqwest::Client::new(),
-        _db: db,
+        db,
     }
 }
 
