@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap;
 
 use crate::domain::RawRecord;
 use crate::store::bulk::{self, NewEvent, NewLink, NewRecord, Rows};
-use crate::store::{StoreError, Tx, now_ms, persons};
+use crate::store::{Backend, StoreError, Tx, now_ms, persons};
 
 use super::outcome::{Grade, Outcome, Registered};
 use super::register::{Applied, Prepared, new_answer, prepare};
@@ -127,8 +127,10 @@ impl Service {
                 }
                 Err(e) => return Err(e),
             };
-            // a record inserted another way takes the id SQLite would reserve next
-            kept.reserved.clear();
+            // on SQLite a record inserted another way takes the id reserved next
+            if self.store.backend == Backend::Sqlite {
+                kept.reserved.clear();
+            }
             if let Some(a) = done {
                 self.index.upsert(a.record_id, &a.data, &a.normalized);
                 self.count_names(&a);

@@ -11,7 +11,7 @@ mod overlay;
 use std::path::Path;
 use std::sync::Mutex;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use tantivy::schema::{FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, Value};
 use tantivy::{DocAddress, DocSet, TERMINATED};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term, doc};
@@ -235,6 +235,8 @@ impl CandidateIndex {
     pub fn candidates(&self, r: &NormalizedRecord) -> Result<Vec<Candidate>, IndexError> {
         let keys = key_terms(r);
         let mut found: FxHashMap<i64, String> = FxHashMap::default();
+        // a true match shares many keys: its stored record is read once, not per key
+        let mut read: FxHashSet<DocAddress> = FxHashSet::default();
         let searcher = self.reader.searcher();
         for (pass, key) in &keys {
             let cap = if pass.is_broad() {
@@ -260,13 +262,15 @@ impl CandidateIndex {
                         }
                         taken += 1;
                         let address = DocAddress::new(ordinal as u32, doc);
-                        let stored: TantivyDocument = searcher.doc(address)?;
-                        let id = stored
-                            .get_first(self.fields.record)
-                            .and_then(|v| v.as_i64());
-                        let data = stored.get_first(self.fields.data).and_then(|v| v.as_str());
-                        if let (Some(id), Some(data)) = (id, data) {
-                            found.entry(id).or_insert_with(|| data.to_string());
+                        if read.insert(address) {
+                            let stored: TantivyDocument = searcher.doc(address)?;
+                            let id = stored
+                                .get_first(self.fields.record)
+                                .and_then(|v| v.as_i64());
+                            let data = stored.get_first(self.fields.data).and_then(|v| v.as_str());
+                            if let (Some(id), Some(data)) = (id, data) {
+                                found.entry(id).or_insert_with(|| data.to_string());
+                            }
                         }
                     }
                     doc = postings.advance();

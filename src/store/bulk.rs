@@ -65,7 +65,7 @@ pub async fn existing_keys(
     let mut found = FxHashSet::default();
     for (source, ids) in by_source {
         for chunk in ids.chunks(ROWS) {
-            let list = numbered(chunk.len(), 2, 1);
+            let list = numbered(chunk.len(), 2);
             let sql = format!(
                 "SELECT source_id FROM source_records WHERE source = $1 AND source_id IN {list}"
             );
@@ -314,8 +314,8 @@ fn values(head: &str, n: usize, row: impl Fn(usize) -> String, width: usize) -> 
     sql
 }
 
-/// `($from, $from+step, …)` with `n` parameters.
-fn numbered(n: usize, from: usize, step: usize) -> String {
-    let list: Vec<String> = (0..n).map(|i| format!("${}", from + i * step)).collect();
+/// `($from, $from+1, …)` with `n` parameters.
+fn numbered(n: usize, from: usize) -> String {
+    let list: Vec<String> = (0..n).map(|i| format!("${}", from + i)).collect();
     format!("({})", list.join(", "))
 }
