@@ -4,11 +4,13 @@
 pub mod api;
 /// Batch deduplication and linkage over CSV files.
 pub mod batch;
-/// Validated demographic values and the canonical record.
+/// Settings: file < environment < command line.
 pub mod config;
+/// Validated demographic values and the canonical record.
 pub mod domain;
-/// Register, match and look up identities (the online pipeline).
+/// FHIR R4 views of persons and `$match`.
 pub mod fhir;
+/// Register, match, look up and steward identities (the online pipeline).
 pub mod identity;
 /// The Tantivy candidate index (derived from the store).
 pub mod index;
@@ -16,6 +18,8 @@ pub mod index;
 pub mod matching;
 /// Raw records to normalized records.
 pub mod normalize;
+/// Review queue rules: reasons, decisions, task moves.
+pub mod review;
 /// The identity graph in SQLite or PostgreSQL (sqlx): records, persons, links, events.
 pub mod store;
 /// Synthetic patient records with ground truth and hard cases.

@@ -47,6 +47,23 @@ enum Command {
     Serve(ServeArgs),
     /// Rebuild the search index from the database (the service must be stopped).
     Reindex(ReindexArgs),
+    /// Re-score every existing link with a model and report the links it would decide
+    /// differently (JSON on stdout); `--open-tasks` opens review tasks for them. No link
+    /// is changed.
+    Rescore(RescoreArgs),
+}
+
+#[derive(Args)]
+struct RescoreArgs {
+    /// Model file (default: the shipped models/default.json).
+    #[arg(long, env = "MPI_MODEL")]
+    model: Option<PathBuf>,
+    /// Open a review task (reason `rescore`) for each automatic link in question that has
+    /// no open task.
+    #[arg(long)]
+    open_tasks: bool,
+    #[command(flatten)]
+    state: StateArgs,
 }
 
 #[derive(Args)]
@@ -222,6 +239,7 @@ fn main() -> ExitCode {
         Command::Migrate(args) => run_migrate(args),
         Command::Serve(args) => run_serve(args),
         Command::Reindex(args) => run_reindex(args),
+        Command::Rescore(args) => run_rescore(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -437,6 +455,34 @@ fn run_reindex(args: ReindexArgs) -> anyhow::Result<()> {
             service.index.committed_docs(),
             started.elapsed().as_secs_f64(),
             index_dir.display()
+        );
+        Ok(())
+    })
+}
+
+fn run_rescore(args: RescoreArgs) -> anyhow::Result<()> {
+    let model = load_model(args.model.as_deref())?;
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async {
+        let store = mpi::store::Store::connect(&args.state.database_url()).await?;
+        store.migrate().await?;
+        let index_dir = args.state.data_dir.join("index");
+        let service = mpi::identity::Service::open(store, Some(index_dir.as_path()), model).await?;
+        let started = std::time::Instant::now();
+        let report = service.rescore(args.open_tasks).await?;
+        println!("{}", serde_json::to_string_pretty(&report)?);
+        eprintln!(
+            "rescored {} links with {} in {:.1} s: {} unchanged, {} would not link, {} would \
+             link elsewhere ({} manual, kept); {} review tasks opened, {} already in review",
+            report.checked,
+            report.model_version,
+            started.elapsed().as_secs_f64(),
+            report.unchanged,
+            report.would_not_link,
+            report.would_link_elsewhere,
+            report.manual,
+            report.tasks_opened,
+            report.already_in_review
         );
         Ok(())
     })

@@ -9,9 +9,12 @@ use mpi::store::{Backend, Store, events, links, now_ms, persons, records};
 
 async fn store(url: &str) -> Store {
     let store = Store::connect(url).await.unwrap();
+    let migrations = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/sqlite"))
+        .unwrap()
+        .count();
     assert_eq!(
         store.migrate().await.unwrap(),
-        1,
+        migrations,
         "the first start applies the schema"
     );
     assert_eq!(
@@ -51,6 +54,7 @@ async fn records_versions_links_and_events(url: &str, backend: Backend) {
         model_version: Some("test"),
         explanation: Some("{}"),
         actor: "mpi",
+        reason: None,
     };
     links::link(&mut tx, &link, now).await.unwrap();
     let s1 = events::append(
@@ -122,6 +126,7 @@ async fn records_versions_links_and_events(url: &str, backend: Backend) {
         person_id: &other,
         how: links::How::Manual,
         actor: "steward:kim",
+        reason: Some("verified"),
         ..link.clone()
     };
     links::link(&mut tx, &manual, now + 2).await.unwrap();

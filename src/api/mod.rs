@@ -4,6 +4,7 @@ mod batch;
 mod docs;
 pub mod problem;
 mod routes;
+mod steward;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -6,6 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, Route, web};
 use serde::Deserialize;
 
 use super::problem::Problem;
+use super::steward;
 use crate::domain::RawRecord;
 use crate::identity::{self, PersonLookup, Precondition, Service};
 
@@ -24,6 +25,19 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/v1/match"),
     ("GET", "/v1/persons/{person_id}"),
     ("GET", "/v1/persons/{person_id}/identifiers"),
+    ("GET", "/v1/persons/{person_id}/history"),
+    ("POST", "/v1/persons/{person_id}/merge"),
+    ("POST", "/v1/persons/{person_id}/split"),
+    ("POST", "/v1/records/{source}/{source_id}/link"),
+    ("POST", "/v1/records/{source}/{source_id}/unlink"),
+    ("POST", "/v1/merges/{merge_id}/undo"),
+    ("POST", "/v1/non-match-assertions"),
+    ("POST", "/v1/non-match-assertions/{assertion_id}/revoke"),
+    ("GET", "/v1/review-tasks"),
+    ("GET", "/v1/review-tasks/{task_id}"),
+    ("POST", "/v1/review-tasks/{task_id}/claim"),
+    ("POST", "/v1/review-tasks/{task_id}/release"),
+    ("POST", "/v1/review-tasks/{task_id}/decision"),
     ("GET", "/v1/events"),
     ("GET", "/openapi.yaml"),
     ("GET", "/docs"),
@@ -46,6 +60,23 @@ fn handler(method: &str, path: &str) -> Route {
         ("POST", "/v1/match") => web::post().to(match_record),
         ("GET", "/v1/persons/{person_id}") => web::get().to(get_person),
         ("GET", "/v1/persons/{person_id}/identifiers") => web::get().to(person_identifiers),
+        ("GET", "/v1/persons/{person_id}/history") => web::get().to(steward::person_history),
+        ("POST", "/v1/persons/{person_id}/merge") => web::post().to(steward::merge_persons),
+        ("POST", "/v1/persons/{person_id}/split") => web::post().to(steward::split_person),
+        ("POST", "/v1/records/{source}/{source_id}/link") => web::post().to(steward::link_record),
+        ("POST", "/v1/records/{source}/{source_id}/unlink") => {
+            web::post().to(steward::unlink_record)
+        }
+        ("POST", "/v1/merges/{merge_id}/undo") => web::post().to(steward::undo_merge),
+        ("POST", "/v1/non-match-assertions") => web::post().to(steward::create_assertion),
+        ("POST", "/v1/non-match-assertions/{assertion_id}/revoke") => {
+            web::post().to(steward::revoke_assertion)
+        }
+        ("GET", "/v1/review-tasks") => web::get().to(steward::list_tasks),
+        ("GET", "/v1/review-tasks/{task_id}") => web::get().to(steward::get_task),
+        ("POST", "/v1/review-tasks/{task_id}/claim") => web::post().to(steward::claim_task),
+        ("POST", "/v1/review-tasks/{task_id}/release") => web::post().to(steward::release_task),
+        ("POST", "/v1/review-tasks/{task_id}/decision") => web::post().to(steward::decide_task),
         ("GET", "/v1/events") => web::get().to(list_events),
         ("GET", "/openapi.yaml") => web::get().to(super::docs::openapi_yaml),
         ("GET", "/docs") => web::get().to(super::docs::docs_page),
@@ -95,7 +126,7 @@ fn method_not_allowed(allow: &str) -> HttpResponse {
 }
 
 /// Reads a body of at most `MAX_BODY` bytes.
-async fn read_body(payload: web::Payload) -> Result<web::BytesMut> {
+pub(super) async fn read_body(payload: web::Payload) -> Result<web::BytesMut> {
     read_body_up_to(payload, super::MAX_BODY).await
 }
 
@@ -120,7 +151,7 @@ pub async fn read_body_up_to(mut payload: web::Payload, limit: usize) -> Result<
 
 /// Reads a JSON body into `T`, naming the offending field on failure. The body and any
 /// nested `record` must be JSON objects (serde would also take an array of values).
-fn parse<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T> {
+pub(super) fn parse<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T> {
     let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
         Problem::new(
             StatusCode::BAD_REQUEST,
@@ -308,7 +339,7 @@ struct EventsQuery {
     limit: i64,
 }
 
-fn query_number(
+pub(super) fn query_number(
     query: &std::collections::HashMap<String, String>,
     name: &str,
     default: i64,
@@ -334,21 +365,24 @@ fn query_number(
         })
 }
 
-async fn list_events(
-    service: web::Data<Service>,
-    query: std::result::Result<
-        web::Query<std::collections::HashMap<String, String>>,
-        actix_web::Error,
-    >,
-) -> Result<HttpResponse> {
-    let query = query.map_err(|_| {
-        Problem::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_field",
-            "the query string cannot be read",
-        )
-        .with_field("query")
-    })?;
+/// The query string as a map; an unreadable one is a 400 naming `query`.
+pub(super) fn query_map(
+    request: &HttpRequest,
+) -> Result<std::collections::HashMap<String, String>> {
+    web::Query::<std::collections::HashMap<String, String>>::from_query(request.query_string())
+        .map(web::Query::into_inner)
+        .map_err(|_| {
+            Problem::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_field",
+                "the query string cannot be read",
+            )
+            .with_field("query")
+        })
+}
+
+async fn list_events(service: web::Data<Service>, request: HttpRequest) -> Result<HttpResponse> {
+    let query = query_map(&request)?;
     if let Some(unknown) = query.keys().find(|k| *k != "after" && *k != "limit") {
         return Err(Problem::new(
             StatusCode::BAD_REQUEST,

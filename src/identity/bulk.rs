@@ -156,7 +156,10 @@ impl Service {
             .score_candidates(tx, &p.normalized, None, Some(&kept.person_of))
             .await?;
         let linked = matches.first().filter(|m| m.grade != Grade::Possible);
-        if linked.is_none() && !matches.is_empty() {
+        // a review, or a link with a possible duplicate, takes the single path
+        if linked.is_none() && !matches.is_empty()
+            || super::register::duplicates_of(&matches).is_some()
+        {
             return Ok(None);
         }
         if kept.reserved.is_empty() {

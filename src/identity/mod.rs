@@ -4,10 +4,18 @@
 
 mod bulk;
 mod group;
+mod history;
 pub mod outcome;
 mod register;
+mod rescore;
+mod review;
+mod steward;
 
+pub use history::{History, HistoryEntry};
 pub use register::{Prepared, check_for_match, prepare};
+pub use rescore::{Finding, RescoreReport, Verdict};
+pub use review::{Decided, TaskDetail, TaskPage, TaskSummary};
+pub use steward::{Act, Changed};
 
 use std::path::Path;
 use std::sync::RwLock;
@@ -420,6 +428,10 @@ impl Service {
                 now,
             )
             .await?;
+            // tasks about the record are answered
+            let mut changed = steward::Changed::default();
+            changed.persons.extend(person);
+            self.close_answered(&mut tx, &mut changed, now).await?;
         }
         tx.commit().await.map_err(StoreError::from)?;
         self.index.remove(row.id);

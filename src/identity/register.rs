@@ -7,6 +7,7 @@ use crate::store::{StoreError, Tx, events, links, now_ms, persons, records, revi
 
 use super::outcome::{Grade, Outcome, PersonMatch, Registered, Warning};
 use super::{Precondition, Service, ServiceError, invalid};
+use crate::review::Reason;
 
 /// A registration that passed validation.
 #[derive(Clone)]
@@ -212,12 +213,18 @@ impl Service {
         {
             return Ok((answer, None));
         }
-        let matches = self
+        let mut matches = self
             .score_candidates(tx, &p.normalized, Some(record_id), None)
             .await?;
+        if stored != records::Stored::Created {
+            // persons holding a record asserted to be someone else are never proposed
+            let apart = self.persons_apart(tx, record_id).await?;
+            matches.retain(|m| !apart.contains(&m.person_id));
+        }
         let mut answer = new_answer(&p, version, &matches);
         let event = Event {
             record_id,
+            source: raw.source.clone(),
             now,
             payload: serde_json::json!({"source": raw.source, "source_id": raw.source_id})
                 .to_string(),
@@ -279,7 +286,14 @@ impl Service {
             return Ok(());
         }
         let task = self
-            .open_review(tx, event, person, &[person.to_string()], matches.first())
+            .open_review(
+                tx,
+                event,
+                Reason::PoorFit,
+                person,
+                &[person.to_string()],
+                matches.first(),
+            )
             .await?;
         answer.outcome = Outcome::Review;
         answer.review_task = Some(task);
@@ -332,6 +346,7 @@ impl Service {
                 model_version: Some(&model_version),
                 explanation: explanation.as_deref(),
                 actor: "mpi",
+                reason: None,
             },
             event.now,
         )
@@ -349,20 +364,50 @@ impl Service {
         if linked.is_none() && !matches.is_empty() {
             let candidates: Vec<String> = matches.iter().map(|m| m.person_id.clone()).collect();
             let task = self
-                .open_review(tx, event, &person, &candidates, matches.first())
+                .open_review(
+                    tx,
+                    event,
+                    Reason::PossibleMatch,
+                    &person,
+                    &candidates,
+                    matches.first(),
+                )
                 .await?;
             answer.outcome = Outcome::Review;
             answer.review_task = Some(task);
             answer.candidate_persons = candidates;
+        } else if let Some(others) = duplicates_of(matches) {
+            // linked, and another person fits as well: the two may be one, unless a
+            // steward already said they are not
+            let apart = self.persons_apart_from(tx, &person).await?;
+            let others: Vec<String> = others.into_iter().filter(|o| !apart.contains(o)).collect();
+            if others.is_empty() {
+                answer.person_id = person;
+                return Ok(());
+            }
+            let task = self
+                .open_review(
+                    tx,
+                    event,
+                    Reason::PossibleDuplicate,
+                    &person,
+                    &others,
+                    matches.get(1),
+                )
+                .await?;
+            answer.review_task = Some(task);
+            answer.candidate_persons = others;
         }
         answer.person_id = person;
         Ok(())
     }
 
-    async fn open_review(
+    #[allow(clippy::too_many_arguments)]
+    pub(super) async fn open_review(
         &self,
         tx: &mut Tx<'_>,
         event: &Event,
+        reason: Reason,
         person: &str,
         candidates: &[String],
         best: Option<&PersonMatch>,
@@ -372,11 +417,16 @@ impl Service {
             .unwrap_or_else(|| "{}".into());
         let task = reviews::open(
             tx,
-            event.record_id,
-            &serde_json::to_string(candidates).expect("serializes"),
-            best.map(|m| m.weight as f64).unwrap_or(0.0),
-            best.map(|m| m.probability).unwrap_or(0.0),
-            &explanation,
+            &reviews::NewTask {
+                record_id: event.record_id,
+                person_id: person,
+                source: &event.source,
+                reason: reason.as_str(),
+                candidate_persons: candidates,
+                weight: best.map(|m| m.weight as f64).unwrap_or(0.0),
+                probability: best.map(|m| m.probability).unwrap_or(0.0),
+                explanation: &explanation,
+            },
             event.now,
         )
         .await?;
@@ -386,7 +436,7 @@ impl Service {
             "review.opened",
             Some(person),
             Some(event.record_id),
-            &event.payload,
+            &serde_json::json!({"task": task, "reason": reason.as_str()}).to_string(),
             event.now,
         )
         .await?;
@@ -395,8 +445,22 @@ impl Service {
 }
 
 /// The record an identity change is about, for its events.
-struct Event {
-    record_id: i64,
-    now: i64,
-    payload: String,
+pub(super) struct Event {
+    pub(super) record_id: i64,
+    pub(super) source: String,
+    pub(super) now: i64,
+    pub(super) payload: String,
+}
+
+/// Other persons the record would link to as well as to the first: candidates for
+/// a merge with it.
+pub(super) fn duplicates_of(matches: &[PersonMatch]) -> Option<Vec<String>> {
+    let others: Vec<String> = matches
+        .iter()
+        .skip(1)
+        .filter(|m| m.grade != Grade::Possible)
+        .map(|m| m.person_id.clone())
+        .collect();
+    (matches.first().is_some_and(|m| m.grade != Grade::Possible) && !others.is_empty())
+        .then_some(others)
 }

@@ -111,6 +111,15 @@ fn settings() -> tantivy::IndexSettings {
     }
 }
 
+/// Every candidate query looks each key up in every segment, so segments are merged
+/// early (from 3 of a size, not tantivy's 8): fewer, larger segments for a little more
+/// background merging.
+fn merge_policy() -> tantivy::merge_policy::LogMergePolicy {
+    let mut policy = tantivy::merge_policy::LogMergePolicy::default();
+    policy.set_min_num_segments(3);
+    policy
+}
+
 /// Doc-store blocks kept decompressed in memory (of `settings().docstore_blocksize`).
 const DOC_STORE_CACHE_BLOCKS: usize = 4096;
 
@@ -135,7 +144,8 @@ impl CandidateIndex {
                 .settings(settings())
                 .create_in_ram()?,
         };
-        let writer = index.writer_with_num_threads(1, 64 << 20)?;
+        let writer: IndexWriter = index.writer_with_num_threads(1, 64 << 20)?;
+        writer.set_merge_policy(Box::new(merge_policy()));
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)

@@ -32,6 +32,8 @@ pub struct NewLink<'a> {
     /// The explanation as JSON.
     pub explanation: Option<&'a str>,
     pub actor: &'a str,
+    /// Why (manual links): the steward's words or the review task.
+    pub reason: Option<&'a str>,
 }
 
 /// A link row.
@@ -67,13 +69,14 @@ pub async fn link(tx: &mut Tx<'_>, new: &NewLink<'_>, now: i64) -> Result<i64, S
     let (sql, score) = match (new.weight, new.probability) {
         (Some(w), Some(p)) => (
             "INSERT INTO links (record_id, person_id, how, model_version, explanation, actor, \
-             created_at, weight, probability) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-             RETURNING id",
+             created_at, reason, weight, probability) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, NULLIF($8, ''), $9, $10) RETURNING id",
             Some((w, p)),
         ),
         _ => (
             "INSERT INTO links (record_id, person_id, how, model_version, explanation, actor, \
-             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+             created_at, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, NULLIF($8, '')) \
+             RETURNING id",
             None,
         ),
     };
@@ -84,7 +87,8 @@ pub async fn link(tx: &mut Tx<'_>, new: &NewLink<'_>, now: i64) -> Result<i64, S
         .bind(new.model_version)
         .bind(new.explanation)
         .bind(new.actor)
-        .bind(now);
+        .bind(now)
+        .bind(new.reason.unwrap_or(""));
     if let Some((w, p)) = score {
         query = query.bind(w).bind(p);
     }
@@ -165,5 +169,75 @@ pub async fn persons_of(
         .await?;
         out.extend(rows.into_iter().map(|r| (r.get(0), r.get(1), r.get(2))));
     }
+    Ok(out)
+}
+
+/// One change in a person's links: a record joined it (`linked`) or left it
+/// (`unlinked`, when a later link of the record superseded this one).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct LinkChange {
+    pub at: i64,
+    pub change: &'static str,
+    pub record_id: i64,
+    pub link_id: i64,
+    pub how: String,
+    pub actor: String,
+    pub reason: Option<String>,
+    pub weight: Option<f64>,
+    pub probability: Option<f64>,
+    pub model_version: Option<String>,
+    /// For `unlinked`: the person the record went to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to_person: Option<String>,
+}
+
+/// Every link change of a person, oldest first.
+pub async fn changes_of_person(
+    tx: &mut Tx<'_>,
+    person_id: &str,
+) -> Result<Vec<LinkChange>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT l.id, l.record_id, l.how, l.actor, l.reason, l.weight, l.probability, \
+         l.model_version, l.created_at, n.created_at, n.how, n.actor, n.reason, n.person_id, \
+         n.weight, n.probability, n.model_version \
+         FROM links l LEFT JOIN links n ON n.id = l.superseded_by \
+         WHERE l.person_id = $1 ORDER BY l.id",
+    )
+    .bind(person_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut out = Vec::new();
+    for r in rows {
+        out.push(LinkChange {
+            at: r.get(8),
+            change: "linked",
+            record_id: r.get(1),
+            link_id: r.get(0),
+            how: r.get(2),
+            actor: r.get(3),
+            reason: r.get(4),
+            weight: r.get(5),
+            probability: r.get(6),
+            model_version: r.get(7),
+            to_person: None,
+        });
+        let next_at: Option<i64> = r.get(9);
+        if let Some(at) = next_at {
+            out.push(LinkChange {
+                at,
+                change: "unlinked",
+                record_id: r.get(1),
+                link_id: r.get(0),
+                how: r.get(10),
+                actor: r.get(11),
+                reason: r.get(12),
+                weight: r.get(14),
+                probability: r.get(15),
+                model_version: r.get(16),
+                to_person: r.get(13),
+            });
+        }
+    }
+    out.sort_by_key(|c| (c.at, c.link_id, c.change == "linked"));
     Ok(out)
 }

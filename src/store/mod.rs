@@ -7,6 +7,8 @@ pub mod events;
 pub mod links;
 pub mod persons;
 pub mod records;
+pub mod reviews;
+pub mod stewardship;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -147,45 +149,4 @@ pub fn now_ms() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
         .unwrap_or(0)
-}
-
-pub mod reviews {
-    //! Review tasks opened by the matcher (the queue itself comes with the review issue).
-
-    use super::{StoreError, Tx};
-
-    /// Opens a review task for a record; returns its id.
-    pub async fn open(
-        tx: &mut Tx<'_>,
-        record_id: i64,
-        candidate_persons: &str,
-        weight: f64,
-        probability: f64,
-        explanation: &str,
-        now: i64,
-    ) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar(
-            "INSERT INTO review_tasks (record_id, candidate_persons, weight, probability, \
-             explanation, status, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, 'open', $6, $6) RETURNING id",
-        )
-        .bind(record_id)
-        .bind(candidate_persons)
-        .bind(weight)
-        .bind(probability)
-        .bind(explanation)
-        .bind(now)
-        .fetch_one(&mut **tx)
-        .await?)
-    }
-
-    /// Number of open tasks of a record.
-    pub async fn open_count(tx: &mut Tx<'_>, record_id: i64) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar(
-            "SELECT COUNT(*) FROM review_tasks WHERE record_id = $1 AND status = 'open'",
-        )
-        .bind(record_id)
-        .fetch_one(&mut **tx)
-        .await?)
-    }
 }

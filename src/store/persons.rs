@@ -73,3 +73,32 @@ pub async fn mark_merged(
     }
     Ok(())
 }
+
+/// Makes a merged person active again (a merge undone).
+pub async fn reactivate(tx: &mut Tx<'_>, id: &str, now: i64) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE persons SET status = 'active', merged_into = NULL, updated_at = $2 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The active person a person id stands for now: itself, or the survivor its merges lead
+/// to. `None` for an unknown id.
+pub async fn resolve(tx: &mut Tx<'_>, id: &str) -> Result<Option<String>, StoreError> {
+    let mut current = id.to_string();
+    // a chain of merges is short; the bound guards against a cycle in damaged data
+    for _ in 0..64 {
+        match get(tx, &current).await? {
+            None => return Ok(None),
+            Some(p) => match p.merged_into {
+                Some(next) if p.status == "merged" => current = next,
+                _ => return Ok(Some(current)),
+            },
+        }
+    }
+    Ok(Some(current))
+}

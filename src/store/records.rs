@@ -109,7 +109,26 @@ pub async fn get(
     .bind(source_id)
     .fetch_optional(&mut **tx)
     .await?;
-    Ok(row.map(|r| RecordRow {
+    Ok(row.map(record_row))
+}
+
+/// A record by id, at its current version.
+pub async fn by_id(tx: &mut Tx<'_>, id: i64) -> Result<Option<RecordRow>, StoreError> {
+    let row = sqlx::query(
+        "SELECT r.id, r.source, r.source_id, CAST(CASE WHEN r.active THEN 1 ELSE 0 END AS BIGINT), \
+         r.current_version, v.content_hash, v.data \
+         FROM source_records r \
+         JOIN source_record_versions v ON v.record_id = r.id AND v.version = r.current_version \
+         WHERE r.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row.map(record_row))
+}
+
+fn record_row(r: sqlx::any::AnyRow) -> RecordRow {
+    RecordRow {
         id: r.get(0),
         source: r.get(1),
         source_id: r.get(2),
@@ -118,7 +137,7 @@ pub async fn get(
         version: r.get(4),
         content_hash: r.get(5),
         data: r.get(6),
-    }))
+    }
 }
 
 /// Every version of a record, oldest first: `(version, content_hash, provenance, received_at)`.

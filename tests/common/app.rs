@@ -136,4 +136,29 @@ impl TestApp {
         let (_, v) = self.get("/v1/events?after=0&limit=1000").await;
         v["events"].as_array().cloned().unwrap_or_default()
     }
+
+    /// POSTs `body` as `actor` (the `X-Actor` header), with `If-Match` when given;
+    /// answers status, ETag (if any) and JSON.
+    pub async fn post_as(
+        &self,
+        actor: &str,
+        path: &str,
+        body: &serde_json::Value,
+        if_match: Option<&str>,
+    ) -> (u16, Option<String>, serde_json::Value) {
+        let mut request = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("X-Actor", actor)
+            .json(body);
+        if let Some(tag) = if_match {
+            request = request.header("If-Match", tag);
+        }
+        let (status, headers, value) = self.send_with_headers(request).await;
+        let etag = headers
+            .get("etag")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        (status, etag, value)
+    }
 }
