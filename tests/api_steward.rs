@@ -447,3 +447,58 @@ both!(
         assert_eq!(status, 404, "{h}");
     }
 );
+
+both!(
+    persons_are_found_by_name_and_birth_date_or_by_identifier,
+    |app: TestApp| async move {
+        let p = register(&app, &robert("HOSP_A", "A-1")).await;
+        register(&app, &robert("LAB_B", "L-1")).await;
+        let m = register(&app, &maria("HOSP_A", "A-9")).await;
+        let search = |q: &str| {
+            let app = &app;
+            let q = q.to_string();
+            async move { app.get(&format!("/v1/persons?{q}")).await }
+        };
+        let (status, v) = search("name=Johnson,%20Robert&birth_date=1975-04-12").await;
+        assert_eq!(status, 200, "{v}");
+        assert_eq!(v["persons"][0]["person_id"], p.as_str(), "{v}");
+        assert_eq!(v["persons"][0]["found_by"], "demographics");
+        assert_eq!(v["persons"][0]["records"].as_array().unwrap().len(), 2);
+        assert!(
+            v["persons"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|x| x["person_id"] != m.as_str()),
+            "Maria does not resemble Robert: {v}"
+        );
+        // given name first, a nickname: still Robert
+        let (_, v) = search("name=Rob%20Johnson&birth_date=04/12/1975").await;
+        assert_eq!(v["persons"][0]["person_id"], p.as_str(), "{v}");
+        // identifiers: a record number (any source or one), an SSN
+        for q in ["identifier=A-9", "identifier=HOSP_A/A-9"] {
+            let (_, v) = search(q).await;
+            assert_eq!(v["persons"][0]["person_id"], m.as_str(), "{q}: {v}");
+            assert_eq!(v["persons"][0]["found_by"], "identifier");
+        }
+        let (_, v) = search("identifier=219-55-3481").await;
+        assert_eq!(v["persons"][0]["person_id"], p.as_str(), "{v}");
+        let (_, v) = search("identifier=NOPE-1").await;
+        assert_eq!(v["persons"], json!([]));
+        // a name alone is too little; unknown parameters and bad limits are named
+        for (q, field) in [
+            ("name=Johnson", "name"),
+            ("", "name"),
+            ("name=Johnson&birth_date=1975-13-40", "birth_date"),
+            ("identifier=A-9&limit=0", "limit"),
+            ("identifier=A-9&mrn=1", "mrn"),
+        ] {
+            let (status, v) = search(q).await;
+            assert_eq!(
+                (status, v["field"].as_str()),
+                (400, Some(field)),
+                "{q}: {v}"
+            );
+        }
+    }
+);

@@ -42,3 +42,4 @@ CREATE TABLE merges (
 CREATE INDEX merges_survivor ON merges (survivor);
 CREATE INDEX merges_loser ON merges (loser);
 CREATE INDEX non_match_b ON non_match_assertions (record_b) WHERE revoked_at IS NULL;
+CREATE INDEX source_records_source_id ON source_records (source_id);

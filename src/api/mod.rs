@@ -5,6 +5,7 @@ mod docs;
 pub mod problem;
 mod routes;
 mod steward;
+mod ui;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -33,6 +34,7 @@ pub const MAX_BATCH_RECORDS: usize = 5000;
 pub fn configure(service: Arc<Service>) -> impl FnOnce(&mut web::ServiceConfig) {
     move |cfg: &mut web::ServiceConfig| {
         cfg.app_data(web::Data::from(service))
+            .configure(ui::routes)
             .configure(routes::routes);
     }
 }

@@ -23,6 +23,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("DELETE", "/v1/records/{source}/{source_id}"),
     ("GET", "/v1/records/{source}/{source_id}/identifiers"),
     ("POST", "/v1/match"),
+    ("GET", "/v1/persons"),
     ("GET", "/v1/persons/{person_id}"),
     ("GET", "/v1/persons/{person_id}/identifiers"),
     ("GET", "/v1/persons/{person_id}/history"),
@@ -58,6 +59,7 @@ fn handler(method: &str, path: &str) -> Route {
             web::get().to(record_identifiers)
         }
         ("POST", "/v1/match") => web::post().to(match_record),
+        ("GET", "/v1/persons") => web::get().to(steward::search_persons),
         ("GET", "/v1/persons/{person_id}") => web::get().to(get_person),
         ("GET", "/v1/persons/{person_id}/identifiers") => web::get().to(person_identifiers),
         ("GET", "/v1/persons/{person_id}/history") => web::get().to(steward::person_history),

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::problem::Problem;
 use super::routes::{parse, query_map, query_number, read_body};
-use crate::identity::{Act, Service};
+use crate::identity::{Act, PersonQuery, Service};
 use crate::review::{Decision, Reason};
 use crate::store::reviews::Filter;
 
@@ -150,6 +150,34 @@ pub async fn list_tasks(service: web::Data<Service>, request: HttpRequest) -> Re
     let limit = query_number(&query, "limit", 50, 1..=500)?;
     let offset = query_number(&query, "offset", 0, 0..=i64::MAX)?;
     Ok(HttpResponse::Ok().json(service.review_tasks(&filter, offset, limit).await?))
+}
+
+pub async fn search_persons(
+    service: web::Data<Service>,
+    request: HttpRequest,
+) -> Result<HttpResponse> {
+    let query = query_map(&request)?;
+    const KNOWN: [&str; 4] = ["name", "birth_date", "identifier", "limit"];
+    if let Some(unknown) = query.keys().find(|k| !KNOWN.contains(&k.as_str())) {
+        return Err(Problem::new(
+            StatusCode::BAD_REQUEST,
+            "unknown_field",
+            format!("unknown query parameter '{unknown}'"),
+        )
+        .with_field(unknown.clone()));
+    }
+    let text = |name: &str| query.get(name).cloned().unwrap_or_default();
+    for name in ["name", "birth_date", "identifier"] {
+        check_length(name, query.get(name).map(String::as_str), 200)?;
+    }
+    let q = PersonQuery {
+        name: text("name"),
+        birth_date: text("birth_date"),
+        identifier: text("identifier"),
+    };
+    let limit = query_number(&query, "limit", 20, 1..=50)? as usize;
+    let persons = service.search_persons(&q, limit).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "persons": persons })))
 }
 
 pub async fn get_task(

@@ -9,12 +9,14 @@ pub mod outcome;
 mod register;
 mod rescore;
 mod review;
+mod search;
 mod steward;
 
 pub use history::{History, HistoryEntry};
 pub use register::{Prepared, check_for_match, prepare};
 pub use rescore::{Finding, RescoreReport, Verdict};
 pub use review::{Decided, TaskDetail, TaskPage, TaskSummary};
+pub use search::{PersonHit, PersonQuery};
 pub use steward::{Act, Changed};
 
 use std::path::Path;

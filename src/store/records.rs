@@ -241,3 +241,13 @@ pub async fn count_active(tx: &mut Tx<'_>) -> Result<i64, StoreError> {
             .await?,
     )
 }
+
+/// Active records with this source id, in any source (an identifier search).
+pub async fn by_source_id(tx: &mut Tx<'_>, source_id: &str) -> Result<Vec<i64>, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM source_records WHERE source_id = $1 AND active ORDER BY id LIMIT 100",
+    )
+    .bind(source_id)
+    .fetch_all(&mut **tx)
+    .await?)
+}
