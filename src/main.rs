@@ -526,11 +526,12 @@ fn run_serve(args: ServeArgs) -> anyhow::Result<()> {
             eprintln!("loaded {loaded} sample records");
         }
         eprintln!(
-            "mpi {} serving on http://{} (data in {}, model {})\n  API documentation: http://{}/docs\n  try: curl http://{}/readyz",
+            "mpi {} serving on http://{} (data in {}, model {})\n  review queue (browser): http://{}/ui\n  API documentation: http://{}/docs\n  try: curl http://{}/readyz",
             env!("CARGO_PKG_VERSION"),
             args.bind,
             args.state.data_dir.display(),
             service.model_version(),
+            args.bind,
             args.bind,
             args.bind
         );
