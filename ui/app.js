@@ -111,6 +111,12 @@ function setView(title) {
   }
 }
 
+// What kept the matcher from deciding: the score, or a guard rule.
+function heldBy(t) {
+  if (!t.decided_by || t.decided_by === "weight") return `score (${Math.round(t.probability * 100)} %)`;
+  return t.decided_by.replace(/^rule:/, "").replace("_", " ") + " rule";
+}
+
 // ---- the queue ------------------------------------------------------------------------
 
 let queueParams = new URLSearchParams({ order: "priority" });
@@ -156,12 +162,12 @@ async function showQueue() {
     h("td", {}, REASONS[t.reason] || t.reason),
     h("td", {}, `${t.source} / ${t.source_id}`),
     h("td", { class: "num" }, t.weight.toFixed(1)),
-    h("td", { class: "num" }, `${Math.round(t.probability * 100)} %`),
+    h("td", {}, heldBy(t)),
     h("td", {}, age(t.opened_at)),
     h("td", {}, t.status === "claimed" ? `claimed by ${t.assignee}` : t.status)));
   const table = data.tasks.length === 0 ? h("p", {}, "Nothing to review with these filters.") :
     h("table", {}, h("caption", { class: "meta" }, `${data.total} task(s); showing ${data.tasks.length}`),
-      h("thead", {}, h("tr", {}, ["Task", "Reason", "Record", "Weight", "Probability", "Age", "Status"].map((x) => h("th", { scope: "col" }, x)))),
+      h("thead", {}, h("tr", {}, ["Task", "Reason", "Record", "Weight", "Held back by", "Age", "Status"].map((x) => h("th", { scope: "col" }, x)))),
       h("tbody", {}, rows));
   show(h("h1", { tabindex: "-1" }, "Review queue"), counts, form, table,
     data.tasks.length ? h("p", { class: "meta" }, "Open a task, or press ", h("kbd", {}, "N"), " for the first one.") : null);

@@ -28,6 +28,8 @@ pub struct TaskSummary {
     pub candidate_persons: Vec<String>,
     pub weight: f64,
     pub probability: f64,
+    /// What held the decision back: `weight`, or a rule (`rule:twins`, …).
+    pub decided_by: Option<String>,
     /// Changes with every move; send it back as `If-Match` with a decision.
     pub version: i64,
     pub assignee: Option<String>,
@@ -107,7 +109,11 @@ impl From<Refusal> for ServiceError {
 async fn summary(tx: &mut Tx<'_>, t: TaskRow) -> Result<TaskSummary, ServiceError> {
     let row = records::by_id(tx, t.record_id).await?;
     let (source, source_id) = row.map(|r| (r.source, r.source_id)).unwrap_or_default();
+    let decided_by = serde_json::from_str::<serde_json::Value>(&t.explanation)
+        .ok()
+        .and_then(|e| e["decided_by"].as_str().map(str::to_string));
     Ok(TaskSummary {
+        decided_by,
         id: t.id,
         status: t.status,
         reason_text: Reason::parse(&t.reason).map(Reason::plain).unwrap_or(""),
