@@ -146,6 +146,22 @@ both!(
             (Some("claimed"), Some("ann"))
         );
         assert_eq!(etag.as_deref(), Some("\"2\""));
+        // the claimant releases it (then there is no claim to release) and claims again
+        let (status, etag, t) = app
+            .post_as("ann", &path("release"), &json!({}), etag.as_deref())
+            .await;
+        assert_eq!(status, 200, "{t}");
+        assert_eq!(
+            (t["status"].as_str(), t["assignee"].as_str()),
+            (Some("open"), None)
+        );
+        assert_eq!(etag.as_deref(), Some("\"3\""));
+        let (status, _, _) = app.post_as("ann", &path("release"), &json!({}), None).await;
+        assert_eq!(status, 409);
+        let (status, etag, _) = app
+            .post_as("ann", &path("claim"), &json!({}), Some("\"3\""))
+            .await;
+        assert_eq!((status, etag.as_deref()), (200, Some("\"4\"")));
         // someone else cannot claim, release or decide it
         let (status, _, v) = app.post_as("bob", &path("claim"), &json!({}), None).await;
         assert_eq!((status, v["code"].as_str()), (409, Some("conflict")), "{v}");
@@ -162,7 +178,7 @@ both!(
             .post_as("ann", &path("decision"), &same, Some("\"1\""))
             .await;
         assert_eq!(status, 409, "{v}");
-        assert!(v["detail"].as_str().unwrap().contains("version 2"), "{v}");
+        assert!(v["detail"].as_str().unwrap().contains("version 4"), "{v}");
         // nothing changed meanwhile
         let (_, rec) = app.get("/v1/records/HOSP_A/A-3").await;
         assert_eq!(rec["person_id"], new_person.as_str());
@@ -172,7 +188,7 @@ both!(
                 "ann",
                 &path("decision"),
                 &json!({"decision": "same_person", "note": "same mother, same day"}),
-                Some("\"2\""),
+                Some("\"4\""),
             )
             .await;
         assert_eq!(status, 200, "{v}");
@@ -205,10 +221,10 @@ both!(
             .iter()
             .map(|a| a["action"].as_str().unwrap())
             .collect();
-        assert_eq!(actions, ["claimed", "same_person"]);
-        assert_eq!(d["actions"][1]["actor"], "ann");
-        assert_eq!(d["actions"][1]["note"], "same mother, same day");
-        assert_eq!(d["actions"][1]["changes"]["merge_id"], merge);
+        assert_eq!(actions, ["claimed", "released", "claimed", "same_person"]);
+        assert_eq!(d["actions"][3]["actor"], "ann");
+        assert_eq!(d["actions"][3]["note"], "same mother, same day");
+        assert_eq!(d["actions"][3]["changes"]["merge_id"], merge);
 
         let all = kinds(&app.all_events().await);
         let tail: Vec<&str> = all.iter().rev().take(4).rev().map(String::as_str).collect();

@@ -289,11 +289,12 @@ impl Service {
         only_certain: bool,
     ) -> Result<Vec<PersonMatch>, ServiceError> {
         let (normalized, _) = check_for_match(raw)?;
-        let mut tx = self.store.begin().await?;
+        // read-only: no transaction, one statement
+        let mut conn = self.store.pool.acquire().await.map_err(StoreError::from)?;
         let mut matches = self
-            .score_candidates(&mut tx, &normalized, None, None)
+            .score_candidates(&mut conn, &normalized, None, None)
             .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        drop(conn);
         if only_certain {
             matches.retain(|m| m.grade == Grade::Certain);
         }
@@ -305,7 +306,7 @@ impl Service {
     /// the review threshold, best first.
     async fn score_candidates(
         &self,
-        tx: &mut crate::store::Tx<'_>,
+        conn: &mut sqlx::AnyConnection,
         query: &NormalizedRecord,
         exclude: Option<i64>,
         pending: Option<&FxHashMap<i64, String>>,
@@ -332,7 +333,7 @@ impl Service {
         }
         if !ids.is_empty() {
             person_of.extend(
-                links::persons_of(tx, &ids)
+                links::persons_of(conn, &ids)
                     .await?
                     .into_iter()
                     .map(|(r, p, _)| (r, p)),

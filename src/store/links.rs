@@ -150,9 +150,11 @@ pub async fn records_of(tx: &mut Tx<'_>, person_id: &str) -> Result<Vec<i64>, St
     .await?)
 }
 
-/// The current person of each record: `(record_id, person_id, how)`.
+/// The current person of each record: `(record_id, person_id, how)`. Takes any
+/// connection: a read-only match runs it outside a transaction (one round trip to the
+/// database instead of three).
 pub async fn persons_of(
-    tx: &mut Tx<'_>,
+    conn: &mut sqlx::AnyConnection,
     record_ids: &[i64],
 ) -> Result<Vec<(i64, String, String)>, StoreError> {
     let mut out = Vec::with_capacity(record_ids.len());
@@ -165,7 +167,7 @@ pub async fn persons_of(
         ))
         // one-off text: not worth a place in the statement cache
         .persistent(false)
-        .fetch_all(&mut **tx)
+        .fetch_all(&mut *conn)
         .await?;
         out.extend(rows.into_iter().map(|r| (r.get(0), r.get(1), r.get(2))));
     }
