@@ -255,7 +255,7 @@ function renderTask() {
       ` · opened ${age(t.opened_at)} ago · version ${t.version}` + (t.note ? ` · note: ${t.note}` : "")),
     choose,
     h("div", { class: "actions" }, claim,
-      h("button", { id: "next", onclick: nextTask }, "Next task ", h("kbd", {}, "N"))),
+      h("button", { id: "next", onclick: () => nextTask(null) }, "Next task ", h("kbd", {}, "N"))),
     buttons,
     h("div", { class: "sides" },
       h("section", { class: "card", "aria-labelledby": "h-records" },
@@ -301,17 +301,18 @@ async function decide(decision) {
   });
   if (!ok) return;
   const words = { same_person: "same person", different_people: "different people", defer: "deferred" }[decision];
-  say(`Task ${id}: ${words}.` + (answer.changed.person_id ? ` Record now in person ${answer.changed.person_id}.` : ""));
-  await nextTask();
+  await nextTask(`Task ${id}: ${words}.` + (answer.changed.person_id ? ` Record now in person ${answer.changed.person_id}.` : ""));
 }
 
-async function nextTask() {
+// Moves to the next open task (or the queue), then says `message`: once it is shown,
+// the page has already moved on.
+async function nextTask(message) {
   await attempt(async () => {
     const { data } = await api("GET", "/v1/review-tasks?status=open&order=" + (queueParams.get("order") || "priority") + "&limit=50");
     const here = current?.detail?.task?.id;
     const next = data.tasks.find((t) => t.id !== here);
-    if (next) location.hash = `#/task/${next.id}`;
-    else { say((notice.textContent + " No other open task.").trim()); location.hash = "#/queue"; }
+    location.hash = next ? `#/task/${next.id}` : "#/queue";
+    say([message, next ? null : "No other open task."].filter(Boolean).join(" "));
   });
 }
 
@@ -362,7 +363,8 @@ async function showPerson(id) {
     if (!reason.value.trim()) { reason.focus(); throw new Error("give a reason for the change (field “Reason”)"); }
     return reason.value.trim();
   };
-  const after = (message) => { say(message); route(); };
+  // the page is redrawn first: once the message shows, the new state is on screen
+  const after = async (message) => { await route(); say(message); };
   const golden = h("table", { "aria-label": "Golden view" }, h("tbody", {},
     FIELDS.filter((f) => p.golden[f]).map((f) => h("tr", {}, h("th", { scope: "row" }, LABELS[f]), h("td", {}, p.golden[f])))));
   const records = h("table", { "aria-label": "Linked records" },
@@ -372,26 +374,26 @@ async function showPerson(id) {
       h("td", {}, `${r.source} / ${r.source_id}`),
       h("td", {}, h("button", { "data-unlink": `${r.source}/${r.source_id}`, onclick: () => attempt(async () => {
         const { data } = await api("POST", `/v1/records/${encodeURIComponent(r.source)}/${encodeURIComponent(r.source_id)}/unlink`, { reason: need() });
-        after(`${r.source}/${r.source_id} now in new person ${data.person_id}.`);
+        await after(`${r.source}/${r.source_id} now in new person ${data.person_id}.`);
       }) }, "Unlink"))))));
   const split = h("button", { id: "split", onclick: () => attempt(async () => {
     const picks = [...document.querySelectorAll(".split-pick:checked")].map((c) => ({ source: c.dataset.source, source_id: c.dataset.sourceId }));
     if (!picks.length) throw new Error("tick the records to split out first");
     const { data } = await api("POST", `/v1/persons/${encodeURIComponent(shownId)}/split`, { records: picks, reason: need() });
-    after(`Split into new person ${data.person_id}.`);
+    await after(`Split into new person ${data.person_id}.`);
   }) }, "Split ticked records into a new person");
   const linkSource = h("input", { id: "l-source", size: 10 });
   const linkId = h("input", { id: "l-id", size: 10 });
   const link = h("form", { class: "inline", "aria-label": "Link a record", onsubmit: (e) => { e.preventDefault(); attempt(async () => {
     await api("POST", `/v1/records/${encodeURIComponent(linkSource.value.trim())}/${encodeURIComponent(linkId.value.trim())}/link`, { person_id: shownId, reason: need() });
-    after(`${linkSource.value.trim()}/${linkId.value.trim()} linked here.`);
+    await after(`${linkSource.value.trim()}/${linkId.value.trim()} linked here.`);
   }); } },
   h("label", { for: "l-source" }, "Source", linkSource), h("label", { for: "l-id" }, "Source id", linkId),
   h("button", { type: "submit" }, "Link record here"));
   const from = h("input", { id: "m-from", size: 24 });
   const merge = h("form", { class: "inline", "aria-label": "Merge a person", onsubmit: (e) => { e.preventDefault(); attempt(async () => {
     const { data } = await api("POST", `/v1/persons/${encodeURIComponent(shownId)}/merge`, { from: from.value.trim(), reason: need() });
-    after(`Merged ${from.value.trim()} into this person (merge ${data.merge_id}).`);
+    await after(`Merged ${from.value.trim()} into this person (merge ${data.merge_id}).`);
   }); } },
   h("label", { for: "m-from" }, "Person to merge into this one", from), h("button", { type: "submit" }, "Merge"));
   const entries = history.entries.map((e) => {
@@ -400,7 +402,7 @@ async function showPerson(id) {
       return h("li", {}, `${when}: merge ${e.id}, ${e.loser} into ${e.survivor} by ${e.actor} (${e.reason})` + (e.undone_at ? `, undone by ${e.undone_by}` : ""),
         e.undoable ? [" ", h("button", { "data-undo": e.id, onclick: () => attempt(async () => {
           const { data } = await api("POST", `/v1/merges/${e.id}/undo`, { reason: need() });
-          after(`Merge ${e.id} undone: person ${data.person_id} is back.`);
+          await after(`Merge ${e.id} undone: person ${data.person_id} is back.`);
         }) }, `Undo merge ${e.id}`)] : null);
     }
     if (e.kind === "non_match") {
@@ -444,7 +446,7 @@ document.addEventListener("keydown", (e) => {
   if (tag === "input" || tag === "textarea" || tag === "select") return;
   const key = e.key.toLowerCase();
   const onTask = current && location.hash.startsWith("#/task/");
-  if (key === "n") { e.preventDefault(); nextTask(); }
+  if (key === "n") { e.preventDefault(); nextTask(null); }
   else if (onTask && key === "s" && document.getElementById("same")) { e.preventDefault(); decide("same_person"); }
   else if (onTask && key === "d" && document.getElementById("different")) { e.preventDefault(); decide("different_people"); }
   else if (onTask && key === "f" && document.getElementById("defer")) { e.preventDefault(); decide("defer"); }

@@ -107,8 +107,11 @@ await step("resolve by click: same person", async () => {
   assert.equal(record.link, "manual");
 });
 
-const second = tasks.find((t) => t.id !== first.id && t.id === Number(new URL(page.url()).hash.split("/")[2]));
+let second;
 await step("the next task opens by itself; resolve it by keyboard: different people", async () => {
+  // the page moves on after the decision is confirmed
+  await page.waitForFunction((id) => /#\/task\/\d+$/.test(location.hash) && !location.hash.endsWith(`/task/${id}`), first.id);
+  second = tasks.find((t) => t.id !== first.id && t.id === Number(new URL(page.url()).hash.split("/")[2]));
   assert.ok(second, `moved on to another task (${page.url()})`);
   await page.getByRole("heading", { name: `Task ${second.id}: Possible match` }).waitFor();
   await page.keyboard.press("d");
