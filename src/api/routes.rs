@@ -205,6 +205,16 @@ async fn register(
         .json(answer))
 }
 
+/// The number in an entity tag as clients send it back: `"3"`, `W/"3"` or `3`.
+pub(super) fn tag_number(text: &str) -> Option<i64> {
+    let tag = text.strip_prefix("W/").unwrap_or(text);
+    tag.strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+        .unwrap_or(tag)
+        .parse()
+        .ok()
+}
+
 /// A record's version as an entity tag.
 fn etag(version: i64) -> String {
     format!("\"{version}\"")
@@ -227,12 +237,7 @@ fn if_match(request: &HttpRequest) -> Result<Option<Precondition>> {
     if text == "*" {
         return Ok(Some(Precondition::Exists));
     }
-    let tag = text.strip_prefix("W/").unwrap_or(text);
-    let tag = tag
-        .strip_prefix('"')
-        .and_then(|t| t.strip_suffix('"'))
-        .unwrap_or(tag);
-    let version: i64 = tag.parse().map_err(|_| bad())?;
+    let version = tag_number(text).ok_or_else(bad)?;
     Ok(Some(Precondition::Version(version)))
 }
 

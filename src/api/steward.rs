@@ -6,7 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
 use super::problem::Problem;
-use super::routes::{parse, query_map, query_number, read_body};
+use super::routes::{parse, query_map, query_number, read_body, tag_number};
 use crate::identity::{Act, PersonQuery, Service};
 use crate::review::{Decision, Reason};
 use crate::store::reviews::Filter;
@@ -45,12 +45,7 @@ fn task_version(request: &HttpRequest) -> Result<Option<i64>> {
         return Ok(None);
     };
     let text = value.to_str().unwrap_or("").trim();
-    let tag = text.strip_prefix("W/").unwrap_or(text);
-    let tag = tag
-        .strip_prefix('"')
-        .and_then(|t| t.strip_suffix('"'))
-        .unwrap_or(tag);
-    tag.parse().map(Some).map_err(|_| {
+    tag_number(text).map(Some).ok_or_else(|| {
         Problem::new(
             StatusCode::BAD_REQUEST,
             "invalid_field",

@@ -59,6 +59,21 @@ pub(super) async fn record_row(
         .ok_or_else(|| ServiceError::NotFound(format!("record {source}/{source_id}")))
 }
 
+/// An active record, or 404 (unknown) / 409 (deactivated).
+async fn active_record_row(
+    tx: &mut Tx<'_>,
+    source: &str,
+    source_id: &str,
+) -> Result<records::RecordRow, ServiceError> {
+    let row = record_row(tx, source, source_id).await?;
+    if !row.active {
+        return Err(conflict(format!(
+            "record {source}/{source_id} is deactivated"
+        )));
+    }
+    Ok(row)
+}
+
 /// An active person, or 404 (unknown) / 409 (merged away).
 pub(super) async fn active_person(tx: &mut Tx<'_>, id: &str) -> Result<(), ServiceError> {
     match persons::get(tx, id).await? {
@@ -84,12 +99,7 @@ impl Service {
         let _serial = self.register.lock().await;
         let mut tx = self.store.begin().await?;
         let now = now_ms();
-        let row = record_row(&mut tx, source, source_id).await?;
-        if !row.active {
-            return Err(conflict(format!(
-                "record {source}/{source_id} is deactivated"
-            )));
-        }
+        let row = active_record_row(&mut tx, source, source_id).await?;
         active_person(&mut tx, person_id).await?;
         self.refuse_asserted(&mut tx, &[row.id], person_id).await?;
         let mut changed = Changed {
@@ -114,12 +124,7 @@ impl Service {
         let _serial = self.register.lock().await;
         let mut tx = self.store.begin().await?;
         let now = now_ms();
-        let row = record_row(&mut tx, source, source_id).await?;
-        if !row.active {
-            return Err(conflict(format!(
-                "record {source}/{source_id} is deactivated"
-            )));
-        }
+        let row = active_record_row(&mut tx, source, source_id).await?;
         let person = self.new_person(&mut tx, now).await?;
         let mut changed = Changed {
             person_id: person.clone(),
