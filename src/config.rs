@@ -7,6 +7,18 @@
 //! data_dir = "/var/lib/mpi"       # MPI_DATA_DIR
 //! database_url = "postgres://…"   # MPI_DATABASE_URL
 //! model = "/etc/mpi/model.json"   # MPI_MODEL
+//! tls_cert = "/etc/mpi/cert.pem"  # MPI_TLS_CERT (with tls_key: serve HTTPS)
+//! tls_key = "/etc/mpi/key.pem"    # MPI_TLS_KEY
+//! rate_limit = 1000               # MPI_RATE_LIMIT: requests/s per credential
+//! rate_burst = 2000               # MPI_RATE_BURST
+//! request_timeout = 30            # MPI_REQUEST_TIMEOUT: seconds
+//!
+//! [jwt]                           # identity provider tokens (optional)
+//! issuer = "https://idp.example.org/realms/hospital"   # MPI_JWT_ISSUER
+//! audience = "mpi"                                     # MPI_JWT_AUDIENCE
+//! jwks_file = "/etc/mpi/jwks.json"                     # MPI_JWT_JWKS_FILE
+//! public_keys = ["/etc/mpi/idp.pem"]                   # MPI_JWT_PUBLIC_KEYS (comma-separated)
+//! roles_claim = "realm_access.roles"                   # MPI_JWT_ROLES_CLAIM
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -23,6 +35,24 @@ pub struct Settings {
     pub data_dir: Option<PathBuf>,
     pub database_url: Option<String>,
     pub model: Option<PathBuf>,
+    pub tls_cert: Option<PathBuf>,
+    pub tls_key: Option<PathBuf>,
+    pub rate_limit: Option<f64>,
+    pub rate_burst: Option<f64>,
+    pub request_timeout: Option<u64>,
+    pub jwt: Option<JwtFile>,
+}
+
+/// The `[jwt]` table.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JwtFile {
+    pub issuer: Option<String>,
+    pub audience: Option<String>,
+    pub jwks_file: Option<PathBuf>,
+    #[serde(default)]
+    pub public_keys: Vec<PathBuf>,
+    pub roles_claim: Option<String>,
 }
 
 /// Errors reading the settings file; they name the file and the key.
@@ -63,6 +93,43 @@ impl Settings {
         }
         if let Some(v) = &self.model {
             out.push(("MPI_MODEL", v.display().to_string()));
+        }
+        let paths = [("MPI_TLS_CERT", &self.tls_cert), ("MPI_TLS_KEY", &self.tls_key)];
+        for (name, v) in paths {
+            if let Some(v) = v {
+                out.push((name, v.display().to_string()));
+            }
+        }
+        if let Some(v) = self.rate_limit {
+            out.push(("MPI_RATE_LIMIT", v.to_string()));
+        }
+        if let Some(v) = self.rate_burst {
+            out.push(("MPI_RATE_BURST", v.to_string()));
+        }
+        if let Some(v) = self.request_timeout {
+            out.push(("MPI_REQUEST_TIMEOUT", v.to_string()));
+        }
+        if let Some(jwt) = &self.jwt {
+            if let Some(v) = &jwt.issuer {
+                out.push(("MPI_JWT_ISSUER", v.clone()));
+            }
+            if let Some(v) = &jwt.audience {
+                out.push(("MPI_JWT_AUDIENCE", v.clone()));
+            }
+            if let Some(v) = &jwt.jwks_file {
+                out.push(("MPI_JWT_JWKS_FILE", v.display().to_string()));
+            }
+            if !jwt.public_keys.is_empty() {
+                let list: Vec<String> = jwt
+                    .public_keys
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect();
+                out.push(("MPI_JWT_PUBLIC_KEYS", list.join(",")));
+            }
+            if let Some(v) = &jwt.roles_claim {
+                out.push(("MPI_JWT_ROLES_CLAIM", v.clone()));
+            }
         }
         out
     }

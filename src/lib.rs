@@ -2,6 +2,10 @@
 
 /// The HTTP API (actix-web): `/v1` routes, problem+json errors, `mpi serve`.
 pub mod api;
+/// Audit log: hash-chained entries of who did what.
+pub mod audit;
+/// Who may do what: roles, API keys, sessions, rate limits.
+pub mod auth;
 /// Batch deduplication and linkage over CSV files.
 pub mod batch;
 /// Settings: file < environment < command line.

@@ -12,6 +12,9 @@ use mpi::batch::mapping::ColumnMap;
 use mpi::batch::{eval, link, output};
 use mpi::matching::{Matcher, Model, TermFrequencies};
 
+mod cli;
+use cli::StateArgs;
+
 #[derive(Parser)]
 #[command(
     name = "mpi",
@@ -44,7 +47,10 @@ enum Command {
     /// Create or upgrade the identity database (also done by `serve` at start).
     Migrate(StateArgs),
     /// Run the identity service (HTTP API) on the embedded SQLite or PostgreSQL.
-    Serve(ServeArgs),
+    Serve(cli::serve::ServeArgs),
+    /// Manage API keys: create (shown once), list, revoke.
+    #[command(subcommand)]
+    Token(cli::token::TokenCommand),
     /// Rebuild the search index from the database (the service must be stopped).
     Reindex(ReindexArgs),
     /// Re-score every existing link with a model and report the links it would decide
@@ -73,41 +79,6 @@ struct ReindexArgs {
     model: Option<PathBuf>,
     #[command(flatten)]
     state: StateArgs,
-}
-
-#[derive(Args)]
-struct ServeArgs {
-    /// Address to listen on.
-    #[arg(long, env = "MPI_BIND", default_value = "127.0.0.1:8080")]
-    bind: String,
-    /// Load the sample records (testdata/small.csv, 24 patients' records from four
-    /// sources) when the database is empty.
-    #[arg(long)]
-    demo: bool,
-    /// Model file (default: the shipped models/default.json).
-    #[arg(long, env = "MPI_MODEL")]
-    model: Option<PathBuf>,
-    #[command(flatten)]
-    state: StateArgs,
-}
-
-/// Where the service keeps its state.
-#[derive(Args)]
-struct StateArgs {
-    /// Folder for the embedded database and the search index.
-    #[arg(long, env = "MPI_DATA_DIR", default_value = "data")]
-    data_dir: PathBuf,
-    /// `postgres://…` to use PostgreSQL instead of the embedded SQLite (`DATA_DIR/mpi.db`).
-    #[arg(long, env = "MPI_DATABASE_URL")]
-    database_url: Option<String>,
-}
-
-impl StateArgs {
-    fn database_url(&self) -> String {
-        self.database_url
-            .clone()
-            .unwrap_or_else(|| mpi::store::Store::sqlite_url(&self.data_dir))
-    }
 }
 
 #[derive(Args)]
@@ -216,19 +187,35 @@ struct EvalArgs {
     truth: PathBuf,
 }
 
+/// Logs go to stderr: JSON lines for the service (info: one line per request), plain text
+/// at warnings for the other commands. `MPI_LOG` sets the filter, `MPI_LOG_FORMAT` (`json`
+/// or `text`) the format.
+fn init_logging(service: bool) {
+    let default = if service { "info,sqlx=warn,tantivy=warn,actix_server=warn" } else { "warn" };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("MPI_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let json = match std::env::var("MPI_LOG_FORMAT").as_deref() {
+        Ok("json") => true,
+        Ok("text") => false,
+        _ => service,
+    };
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if json {
+        builder.json().flatten_event(true).with_current_span(false).init();
+    } else {
+        builder.init();
+    }
+}
+
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("MPI_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     if let Err(e) = apply_settings_file() {
         eprintln!("error: {e:#}");
         return ExitCode::FAILURE;
     }
     let cli = Cli::parse();
+    init_logging(matches!(cli.command, Command::Serve(_)));
     let result = match cli.command {
         Command::Dedup(args) => run_dedup(args),
         Command::Link(args) => run_link(args),
@@ -237,7 +224,8 @@ fn main() -> ExitCode {
         Command::Eval(args) => run_eval(args),
         Command::Synth(args) => mpi::synth::run(&args).map(|summary| eprintln!("{summary}")),
         Command::Migrate(args) => run_migrate(args),
-        Command::Serve(args) => run_serve(args),
+        Command::Serve(args) => cli::serve::run(args),
+        Command::Token(command) => cli::token::run(command),
         Command::Reindex(args) => run_reindex(args),
         Command::Rescore(args) => run_rescore(args),
     };
@@ -267,7 +255,7 @@ fn apply_settings_file() -> anyhow::Result<()> {
     Ok(())
 }
 
-fn load_model(path: Option<&Path>) -> anyhow::Result<Model> {
+pub(crate) fn load_model(path: Option<&Path>) -> anyhow::Result<Model> {
     Ok(match path {
         Some(p) => Model::load(p)?,
         None => Model::default_model(),
@@ -498,44 +486,6 @@ fn run_migrate(args: StateArgs) -> anyhow::Result<()> {
             store.backend,
             if applied == 1 { "" } else { "s" }
         );
-        Ok(())
-    })
-}
-
-/// The sample records loaded by `serve --demo`.
-const DEMO_CSV: &str = include_str!("../testdata/small.csv");
-
-fn run_serve(args: ServeArgs) -> anyhow::Result<()> {
-    let model = load_model(args.model.as_deref())?;
-    let runtime = tokio::runtime::Runtime::new()?;
-    runtime.block_on(async {
-        let store = mpi::store::Store::connect(&args.state.database_url()).await?;
-        store.migrate().await?;
-        let index_dir = args.state.data_dir.join("index");
-        let service = std::sync::Arc::new(
-            mpi::identity::Service::open(store, Some(index_dir.as_path()), model).await?,
-        );
-        if args.demo && service.index.committed_docs() == 0 {
-            let mut reader = csv::Reader::from_reader(DEMO_CSV.as_bytes());
-            let mut loaded = 0;
-            for row in reader.deserialize::<mpi::domain::RawRecord>() {
-                service.register(row?, "demo").await?;
-                loaded += 1;
-            }
-            service.commit_index().await?;
-            eprintln!("loaded {loaded} sample records");
-        }
-        eprintln!(
-            "mpi {} serving on http://{} (data in {}, model {})\n  review queue (browser): http://{}/ui\n  API documentation: http://{}/docs\n  try: curl http://{}/readyz",
-            env!("CARGO_PKG_VERSION"),
-            args.bind,
-            args.state.data_dir.display(),
-            service.model_version(),
-            args.bind,
-            args.bind,
-            args.bind
-        );
-        mpi::api::serve(service, &args.bind).await?;
         Ok(())
     })
 }

@@ -1,8 +1,13 @@
 //! The only actix-web user: the `/v1` JSON API, health checks and `mpi serve`.
 
+mod access;
+pub mod admin;
 mod batch;
 mod docs;
+pub mod guard;
+pub mod metrics;
 pub mod problem;
+pub mod request_id;
 mod routes;
 mod steward;
 mod ui;
@@ -14,7 +19,15 @@ use actix_web::{App, HttpServer, web};
 
 use crate::identity::Service;
 pub use problem::Problem;
-pub use routes::{ROUTES, read_body_up_to};
+pub use routes::{ROUTES, RouteSpec, read_body_up_to};
+
+use crate::audit::AuditLog;
+use crate::auth::authenticate::Authenticator;
+use crate::auth::jwt::JwtVerifier;
+use crate::auth::limiter::{Limiter, RateLimit};
+use admin::ShownConfig;
+use guard::Security;
+use metrics::Metrics;
 
 /// Largest accepted body of a single-record request.
 pub const MAX_BODY: usize = 64 * 1024;
@@ -30,12 +43,80 @@ pub const INDEX_COMMIT_INTERVAL: Duration = Duration::from_secs(1);
 /// Most records in one batch registration.
 pub const MAX_BATCH_RECORDS: usize = 5000;
 
-/// Registers the routes (also used by the tests' in-process server).
-pub fn configure(service: Arc<Service>) -> impl FnOnce(&mut web::ServiceConfig) {
-    move |cfg: &mut web::ServiceConfig| {
-        cfg.app_data(web::Data::from(service))
-            .configure(ui::routes)
-            .configure(routes::routes);
+/// How the server guards and limits requests.
+pub struct ServerOptions {
+    pub rate_limit: RateLimit,
+    /// The longest a handler may take before the client is answered 503.
+    pub request_timeout: Duration,
+    /// Verifies identity-provider tokens (JWT) when configured.
+    pub jwt: Option<JwtVerifier>,
+    /// Mark the session cookie `Secure` (set when serving TLS).
+    pub secure_cookies: bool,
+    /// The configuration shown to administrators.
+    pub shown: ShownConfig,
+    /// How long a stopping server waits for requests in flight.
+    pub shutdown_timeout: Duration,
+}
+
+impl Default for ServerOptions {
+    fn default() -> ServerOptions {
+        ServerOptions {
+            rate_limit: RateLimit::default(),
+            request_timeout: Duration::from_secs(30),
+            jwt: None,
+            secure_cookies: false,
+            shown: ShownConfig::default(),
+            shutdown_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// The state every worker shares.
+#[derive(Clone)]
+struct Shared {
+    service: Arc<Service>,
+    security: Arc<Security>,
+    metrics: Arc<Metrics>,
+    shown: Arc<ShownConfig>,
+}
+
+impl Shared {
+    fn new(service: Arc<Service>, options: ServerOptions) -> Shared {
+        let mut shown = options.shown;
+        shown.model_version = service.model_version();
+        shown.database = format!("{:?}", service.store.backend).to_lowercase();
+        shown.tls = options.secure_cookies;
+        shown.rate_limit_per_second = options.rate_limit.per_second;
+        shown.rate_limit_burst = options.rate_limit.burst;
+        shown.request_timeout_seconds = options.request_timeout.as_secs();
+        shown.max_body_bytes = MAX_BODY;
+        shown.max_batch_body_bytes = MAX_BATCH_BODY;
+        shown.max_batch_records = MAX_BATCH_RECORDS;
+        shown.session_hours = crate::auth::sessions::SESSION_HOURS;
+        let security = Security {
+            auth: Authenticator::new(service.store.clone(), options.jwt),
+            limiter: Limiter::new(options.rate_limit),
+            audit: AuditLog::start(service.store.clone()),
+            timeout: options.request_timeout,
+            secure_cookies: options.secure_cookies,
+        };
+        Shared {
+            metrics: Arc::new(Metrics::new(ROUTES.iter().map(|r| (r.method, r.path)))),
+            security: Arc::new(security),
+            shown: Arc::new(shown),
+            service,
+        }
+    }
+
+    fn configure(self) -> impl FnOnce(&mut web::ServiceConfig) {
+        move |cfg: &mut web::ServiceConfig| {
+            cfg.app_data(web::Data::from(self.service))
+                .app_data(web::Data::from(self.security))
+                .app_data(web::Data::from(self.metrics))
+                .app_data(web::Data::from(self.shown))
+                .configure(ui::routes)
+                .configure(routes::routes);
+        }
     }
 }
 
@@ -52,21 +133,41 @@ pub fn spawn_index_committer(service: Arc<Service>, interval: Duration) {
     });
 }
 
-/// Serves the API on `bind` until stopped.
-pub async fn serve(service: Arc<Service>, bind: &str) -> std::io::Result<()> {
+/// Serves the API on `bind` until stopped (SIGTERM or SIGINT: stop accepting, finish the
+/// requests in flight, then commit the search index).
+pub async fn serve(service: Arc<Service>, bind: &str, options: ServerOptions) -> std::io::Result<()> {
     let listener = std::net::TcpListener::bind(bind)?;
-    server(service, listener)?.await
+    server_with(service.clone(), listener, options)?.await?;
+    match service.commit_index().await {
+        Ok(()) => tracing::info!("stopped: index committed"),
+        Err(error) => tracing::error!(%error, "stopped: index commit failed"),
+    }
+    Ok(())
 }
 
-/// The HTTP server on an open listener, with the index committer running.
+/// The HTTP server on an open listener with default options, the index committer running.
 pub fn server(
     service: Arc<Service>,
     listener: std::net::TcpListener,
 ) -> std::io::Result<actix_web::dev::Server> {
+    server_with(service, listener, ServerOptions::default())
+}
+
+/// The HTTP server on an open listener, the index committer running.
+pub fn server_with(
+    service: Arc<Service>,
+    listener: std::net::TcpListener,
+    options: ServerOptions,
+) -> std::io::Result<actix_web::dev::Server> {
     spawn_index_committer(service.clone(), INDEX_COMMIT_INTERVAL);
-    Ok(
-        HttpServer::new(move || App::new().configure(configure(service.clone())))
-            .listen(listener)?
-            .run(),
-    )
+    let shutdown = options.shutdown_timeout;
+    let shared = Shared::new(service, options);
+    Ok(HttpServer::new(move || {
+        App::new()
+            .wrap(actix_web::middleware::from_fn(request_id::track))
+            .configure(shared.clone().configure())
+    })
+    .shutdown_timeout(shutdown.as_secs())
+    .listen(listener)?
+    .run())
 }

@@ -1,50 +1,96 @@
 //! Route handlers: parse, call the identity service, answer JSON or problem+json.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header;
+use actix_web::http::{Method, header};
 use actix_web::{HttpRequest, HttpResponse, Route, web};
 use serde::Deserialize;
 
+use super::guard::{Guard, RouteLabel, Rule};
 use super::problem::Problem;
 use super::steward;
+use crate::auth::{Access, Access::*, Role};
 use crate::domain::RawRecord;
 use crate::identity::{self, PersonLookup, Precondition, Service};
 
 type Result<T> = std::result::Result<T, Problem>;
 
-/// Every route the server answers, in the order of `openapi/mpi.yaml`. The table is the
-/// only way a handler is registered, so a test can hold it against the document.
-pub const ROUTES: &[(&str, &str)] = &[
-    ("GET", "/healthz"),
-    ("GET", "/readyz"),
-    ("POST", "/v1/records"),
-    ("POST", "/v1/records:batch"),
-    ("GET", "/v1/records/{source}/{source_id}"),
-    ("DELETE", "/v1/records/{source}/{source_id}"),
-    ("GET", "/v1/records/{source}/{source_id}/identifiers"),
-    ("POST", "/v1/match"),
-    ("GET", "/v1/persons"),
-    ("GET", "/v1/persons/{person_id}"),
-    ("GET", "/v1/persons/{person_id}/identifiers"),
-    ("GET", "/v1/persons/{person_id}/history"),
-    ("POST", "/v1/persons/{person_id}/merge"),
-    ("POST", "/v1/persons/{person_id}/split"),
-    ("POST", "/v1/records/{source}/{source_id}/link"),
-    ("POST", "/v1/records/{source}/{source_id}/unlink"),
-    ("POST", "/v1/merges/{merge_id}/undo"),
-    ("POST", "/v1/non-match-assertions"),
-    ("POST", "/v1/non-match-assertions/{assertion_id}/revoke"),
-    ("GET", "/v1/review-tasks"),
-    ("GET", "/v1/review-tasks/{task_id}"),
-    ("POST", "/v1/review-tasks/{task_id}/claim"),
-    ("POST", "/v1/review-tasks/{task_id}/release"),
-    ("POST", "/v1/review-tasks/{task_id}/decision"),
-    ("GET", "/v1/events"),
-    ("GET", "/openapi.yaml"),
-    ("GET", "/docs"),
-    ("GET", "/fhir/metadata"),
-    ("POST", "/fhir/Patient/$match"),
-    ("GET", "/fhir/Patient/{person_id}"),
+/// One route: method, path, `operationId` in `openapi/mpi.yaml` (also the audit action)
+/// and who may call it.
+#[derive(Debug, Clone, Copy)]
+pub struct RouteSpec {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub operation: &'static str,
+    pub access: Access,
+}
+
+const fn route(
+    method: &'static str,
+    path: &'static str,
+    operation: &'static str,
+    access: Access,
+) -> RouteSpec {
+    RouteSpec {
+        method,
+        path,
+        operation,
+        access,
+    }
+}
+
+const INTEGRATION: &[Role] = &[Role::Integration];
+/// Read a source record and the identifiers of its person.
+const RECORD_READERS: &[Role] = &[Role::Integration, Role::Reviewer, Role::Steward];
+/// A source deactivates its record; a steward may too.
+const SOURCES_AND_STEWARDS: &[Role] = &[Role::Integration, Role::Steward];
+/// The review queue and persons.
+const REVIEWERS: &[Role] = &[Role::Reviewer, Role::Steward];
+const STEWARDS: &[Role] = &[Role::Steward];
+const ADMINS: &[Role] = &[Role::Admin];
+
+/// Every route the server answers, in the order of `openapi/mpi.yaml`, with its access
+/// rule (the role matrix of the README). The table is the only way a handler is
+/// registered, so a route cannot exist without a rule, and a test holds the table against
+/// the document's `x-mpi-roles`.
+pub const ROUTES: &[RouteSpec] = &[
+    route("GET", "/healthz", "healthz", Public),
+    route("GET", "/readyz", "readyz", Public),
+    route("POST", "/v1/records", "registerRecord", Roles(INTEGRATION)),
+    route("POST", "/v1/records:batch", "registerRecordsBatch", Roles(INTEGRATION)),
+    route("GET", "/v1/records/{source}/{source_id}", "getRecord", Roles(RECORD_READERS)),
+    route("DELETE", "/v1/records/{source}/{source_id}", "deactivateRecord", Roles(SOURCES_AND_STEWARDS)),
+    route("GET", "/v1/records/{source}/{source_id}/identifiers", "getRecordIdentifiers", Roles(RECORD_READERS)),
+    route("POST", "/v1/match", "matchRecord", Roles(RECORD_READERS)),
+    route("GET", "/v1/persons", "searchPersons", Roles(REVIEWERS)),
+    route("GET", "/v1/persons/{person_id}", "getPerson", Roles(REVIEWERS)),
+    route("GET", "/v1/persons/{person_id}/identifiers", "getPersonIdentifiers", Roles(RECORD_READERS)),
+    route("GET", "/v1/persons/{person_id}/history", "getPersonHistory", Roles(REVIEWERS)),
+    route("POST", "/v1/persons/{person_id}/merge", "mergePersons", Roles(STEWARDS)),
+    route("POST", "/v1/persons/{person_id}/split", "splitPerson", Roles(STEWARDS)),
+    route("POST", "/v1/records/{source}/{source_id}/link", "linkRecord", Roles(STEWARDS)),
+    route("POST", "/v1/records/{source}/{source_id}/unlink", "unlinkRecord", Roles(STEWARDS)),
+    route("POST", "/v1/merges/{merge_id}/undo", "undoMerge", Roles(STEWARDS)),
+    route("POST", "/v1/non-match-assertions", "assertNonMatch", Roles(STEWARDS)),
+    route("POST", "/v1/non-match-assertions/{assertion_id}/revoke", "revokeNonMatch", Roles(STEWARDS)),
+    route("GET", "/v1/review-tasks", "listReviewTasks", Roles(REVIEWERS)),
+    route("GET", "/v1/review-tasks/{task_id}", "getReviewTask", Roles(REVIEWERS)),
+    route("POST", "/v1/review-tasks/{task_id}/claim", "claimReviewTask", Roles(REVIEWERS)),
+    route("POST", "/v1/review-tasks/{task_id}/release", "releaseReviewTask", Roles(REVIEWERS)),
+    route("POST", "/v1/review-tasks/{task_id}/decision", "decideReviewTask", Roles(REVIEWERS)),
+    route("GET", "/v1/events", "listEvents", Roles(INTEGRATION)),
+    route("POST", "/v1/session", "signIn", Roles(REVIEWERS)),
+    route("GET", "/v1/session", "getSession", Authenticated),
+    route("DELETE", "/v1/session", "signOut", Authenticated),
+    route("GET", "/v1/tokens", "listTokens", Roles(ADMINS)),
+    route("POST", "/v1/tokens", "createToken", Roles(ADMINS)),
+    route("POST", "/v1/tokens/{key_id}/revoke", "revokeToken", Roles(ADMINS)),
+    route("GET", "/v1/admin/config", "getConfig", Roles(ADMINS)),
+    route("GET", "/metrics", "getMetrics", Roles(ADMINS)),
+    route("GET", "/openapi.yaml", "getOpenApiDocument", Authenticated),
+    route("GET", "/docs", "getApiDocs", Authenticated),
+    route("GET", "/fhir/metadata", "fhirCapabilities", Authenticated),
+    route("POST", "/fhir/Patient/$match", "fhirPatientMatch", Roles(RECORD_READERS)),
+    route("GET", "/fhir/Patient/{person_id}", "fhirPatientRead", Roles(RECORD_READERS)),
 ];
 
 fn handler(method: &str, path: &str) -> Route {
@@ -80,6 +126,14 @@ fn handler(method: &str, path: &str) -> Route {
         ("POST", "/v1/review-tasks/{task_id}/release") => web::post().to(steward::release_task),
         ("POST", "/v1/review-tasks/{task_id}/decision") => web::post().to(steward::decide_task),
         ("GET", "/v1/events") => web::get().to(list_events),
+        ("POST", "/v1/session") => web::post().to(super::access::sign_in),
+        ("GET", "/v1/session") => web::get().to(super::access::get_session),
+        ("DELETE", "/v1/session") => web::delete().to(super::access::sign_out),
+        ("GET", "/v1/tokens") => web::get().to(super::access::list_tokens),
+        ("POST", "/v1/tokens") => web::post().to(super::access::create_token),
+        ("POST", "/v1/tokens/{key_id}/revoke") => web::post().to(super::access::revoke_token),
+        ("GET", "/v1/admin/config") => web::get().to(super::admin::get_config),
+        ("GET", "/metrics") => web::get().to(super::admin::get_metrics),
         ("GET", "/openapi.yaml") => web::get().to(super::docs::openapi_yaml),
         ("GET", "/docs") => web::get().to(super::docs::docs_page),
         ("GET", "/fhir/metadata") => web::get().to(crate::fhir::metadata),
@@ -91,26 +145,37 @@ fn handler(method: &str, path: &str) -> Route {
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     let mut paths: Vec<&str> = Vec::new();
-    for (_, path) in ROUTES {
-        if !paths.contains(path) {
-            paths.push(path);
+    for spec in ROUTES {
+        if !paths.contains(&spec.path) {
+            paths.push(spec.path);
         }
     }
     for path in paths {
-        let methods: Vec<&str> = ROUTES
-            .iter()
-            .filter(|(_, p)| *p == path)
-            .map(|(m, _)| *m)
-            .collect();
-        let allow = methods.join(", ");
+        let specs: Vec<&RouteSpec> = ROUTES.iter().filter(|r| r.path == path).collect();
+        let allow = specs.iter().map(|r| r.method).collect::<Vec<_>>().join(", ");
         let mut resource = web::resource(path);
-        for method in &methods {
-            resource = resource.route(handler(method, path));
+        let mut rules = Vec::new();
+        for spec in &specs {
+            resource = resource.route(handler(spec.method, path));
+            let method = Method::from_bytes(spec.method.as_bytes()).expect("an HTTP method");
+            let rule = Rule {
+                action: spec.operation,
+                access: spec.access,
+            };
+            let label = RouteLabel {
+                method: spec.method,
+                path,
+            };
+            rules.push((method, rule, label));
         }
-        cfg.service(resource.default_service(web::to(move || {
-            let allow = allow.clone();
-            async move { method_not_allowed(&allow) }
-        })));
+        cfg.service(
+            resource
+                .default_service(web::to(move || {
+                    let allow = allow.clone();
+                    async move { method_not_allowed(&allow) }
+                }))
+                .wrap(Guard::new(rules)),
+        );
     }
     cfg.default_service(web::to(not_found));
 }

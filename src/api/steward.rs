@@ -1,8 +1,8 @@
-//! Review queue and stewardship routes. Every change names its actor in the `X-Actor`
-//! header (until credentials name it) and, for stewardship, a reason in the body.
+//! Review queue and stewardship routes. Every change is recorded with its actor (the name
+//! of the credential behind the request) and, for stewardship, a reason in the body.
 
 use actix_web::http::{StatusCode, header};
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
 use super::problem::Problem;
@@ -13,30 +13,19 @@ use crate::store::reviews::Filter;
 
 type Result<T> = std::result::Result<T, Problem>;
 
-const ACTOR: &str = "X-Actor";
-
-/// The acting user from `X-Actor`: required, at most 200 characters.
+/// The acting user: the name of the credential behind the request (set by the guard).
 fn actor(request: &HttpRequest) -> Result<String> {
-    let bad = |problem: &str| {
-        Problem::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_field",
-            format!("{ACTOR} {problem}"),
-        )
-        .with_field(ACTOR)
-    };
-    let value = request
-        .headers()
-        .get(ACTOR)
-        .ok_or_else(|| bad("is required: the user making the change"))?;
-    let text = value
-        .to_str()
-        .map_err(|_| bad("must be plain text"))?
-        .trim();
-    if text.is_empty() || text.len() > 200 {
-        return Err(bad("must be 1 to 200 characters"));
-    }
-    Ok(text.to_string())
+    request
+        .extensions()
+        .get::<crate::auth::Principal>()
+        .map(|p| p.actor.clone())
+        .ok_or_else(|| {
+            Problem::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "a bearer credential or a session is required",
+            )
+        })
 }
 
 /// A task version from `If-Match` (`"3"`, `W/"3"` or `3`).

@@ -475,6 +475,14 @@ impl Service {
     }
 
     /// Identity events after `after`.
+    /// The sequence number of the last identity event (0 when there is none).
+    pub async fn last_event_seq(&self) -> Result<i64, ServiceError> {
+        let mut tx = self.store.begin().await?;
+        let seq = events::last_seq(&mut tx).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(seq)
+    }
+
     pub async fn events(&self, after: i64, limit: i64) -> Result<Vec<events::Event>, ServiceError> {
         let mut tx = self.store.begin().await?;
         let out = events::after(&mut tx, after, limit).await?;

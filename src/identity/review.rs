@@ -310,7 +310,7 @@ impl Service {
         rule: impl FnOnce(&TaskRow, i64) -> Result<reviews::TaskState<'a>, Refusal>,
     ) -> Result<TaskSummary, ServiceError> {
         if actor.trim().is_empty() {
-            return Err(super::invalid("X-Actor", "is required"));
+            return Err(super::invalid("actor", "is required"));
         }
         // serialized with every identity change: on SQLite two writers would collide
         let _serial = self.register.lock().await;
@@ -351,7 +351,7 @@ impl Service {
         note: Option<&str>,
     ) -> Result<Decided, ServiceError> {
         if actor.trim().is_empty() {
-            return Err(super::invalid("X-Actor", "is required"));
+            return Err(super::invalid("actor", "is required"));
         }
         let _serial = self.register.lock().await;
         let mut tx = self.store.begin().await?;

@@ -355,3 +355,26 @@ pub async fn actions(tx: &mut Tx<'_>, task_id: i64) -> Result<Vec<ActionRow>, St
         })
         .collect())
 }
+
+/// Open and claimed tasks by status and reason: how many, and when the oldest was opened.
+pub async fn queue_depth(
+    pool: &sqlx::AnyPool,
+) -> Result<Vec<(String, String, i64, i64)>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT status, reason, COUNT(*) AS n, MIN(created_at) AS oldest FROM review_tasks \
+         WHERE status IN ('open', 'claimed') GROUP BY status, reason ORDER BY status, reason",
+    )
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("status")?,
+                r.try_get("reason")?,
+                r.try_get("n")?,
+                r.try_get("oldest")?,
+            ))
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(StoreError::from)
+}

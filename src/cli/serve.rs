@@ -1,0 +1,192 @@
+//! `mpi serve`: the identity service. On a fresh database it mints an admin API key and
+//! prints it once; `--demo` loads sample records and mints a steward and an integration
+//! key to try them with.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::Args;
+
+use super::StateArgs;
+use mpi::api::ServerOptions;
+use mpi::api::admin::{IdentityProviderShown, ShownConfig};
+use mpi::auth::limiter::RateLimit;
+use mpi::auth::{Role, Roles, keys};
+use mpi::identity::Service;
+use mpi::store::Store;
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "MPI_BIND", default_value = "127.0.0.1:8080")]
+    bind: String,
+    /// Load the sample records (testdata/small.csv, 24 patients' records from four
+    /// sources) when the database is empty, and mint demo keys to try them with.
+    #[arg(long)]
+    demo: bool,
+    /// Model file (default: the shipped models/default.json).
+    #[arg(long, env = "MPI_MODEL")]
+    model: Option<PathBuf>,
+    /// PEM certificate chain: serve HTTPS (with --tls-key).
+    #[arg(long, env = "MPI_TLS_CERT", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// PEM private key of --tls-cert.
+    #[arg(long, env = "MPI_TLS_KEY", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// Requests per second each credential may make (429 beyond, with Retry-After).
+    #[arg(long, env = "MPI_RATE_LIMIT", default_value_t = 1000.0)]
+    rate_limit: f64,
+    /// Requests a credential may make at once before the rate applies.
+    #[arg(long, env = "MPI_RATE_BURST", default_value_t = 2000.0)]
+    rate_burst: f64,
+    /// Seconds a request may take before the client is answered 503.
+    #[arg(long, env = "MPI_REQUEST_TIMEOUT", default_value_t = 30)]
+    request_timeout: u64,
+    /// Identity provider: the tokens' issuer (`iss`); enables JWT bearer credentials.
+    #[arg(long, env = "MPI_JWT_ISSUER", requires = "jwt_audience")]
+    jwt_issuer: Option<String>,
+    /// Identity provider: this service's audience (`aud`).
+    #[arg(long, env = "MPI_JWT_AUDIENCE", requires = "jwt_issuer")]
+    jwt_audience: Option<String>,
+    /// Identity provider: a JWKS file of its public keys.
+    #[arg(long, env = "MPI_JWT_JWKS_FILE")]
+    jwt_jwks_file: Option<PathBuf>,
+    /// Identity provider: PEM public key files (comma-separated).
+    #[arg(long, env = "MPI_JWT_PUBLIC_KEYS", value_delimiter = ',')]
+    jwt_public_keys: Vec<PathBuf>,
+    /// Identity provider: the claim holding the roles (dotted path, e.g. realm_access.roles).
+    #[arg(long, env = "MPI_JWT_ROLES_CLAIM", default_value = "roles")]
+    jwt_roles_claim: String,
+    #[command(flatten)]
+    state: StateArgs,
+}
+
+/// The sample records loaded by `serve --demo`.
+const DEMO_CSV: &str = include_str!("../../testdata/small.csv");
+
+pub fn run(args: ServeArgs) -> anyhow::Result<()> {
+    let model = crate::load_model(args.model.as_deref())?;
+    let options = options(&args)?;
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async {
+        let store = args.state.open_store().await?;
+        let index_dir = args.state.data_dir.join("index");
+        let service = Arc::new(Service::open(store, Some(index_dir.as_path()), model).await?);
+        let mut keys_minted = first_start_admin(&service.store).await?;
+        if args.demo {
+            keys_minted.extend(load_demo(&service).await?);
+        }
+        let scheme = if args.tls_cert.is_some() { "https" } else { "http" };
+        let base = format!("{scheme}://{}", args.bind);
+        eprintln!(
+            "mpi {} serving on {base} (data in {}, model {})\n  review queue (browser): {base}/ui\n  API documentation: {base}/docs\n  try: curl {base}/readyz",
+            env!("CARGO_PKG_VERSION"),
+            args.state.data_dir.display(),
+            service.model_version(),
+        );
+        for (what, key) in &keys_minted {
+            println!("{what}:\n  {key}");
+        }
+        if !keys_minted.is_empty() {
+            println!(
+                "These keys are shown only now. Send one as 'Authorization: Bearer <key>', or paste a \
+                 reviewer or steward key into the sign-in form of {base}/ui.\nMore: mpi token create \
+                 --name NAME --role ROLE (roles: integration, reviewer, steward, auditor, admin)."
+            );
+        }
+        mpi::api::serve(service, &args.bind, options).await?;
+        Ok(())
+    })
+}
+
+fn options(args: &ServeArgs) -> anyhow::Result<ServerOptions> {
+    if !(args.rate_limit > 0.0 && args.rate_burst >= 1.0) {
+        anyhow::bail!("--rate-limit must be above 0 and --rate-burst at least 1");
+    }
+    if args.request_timeout == 0 {
+        anyhow::bail!("--request-timeout must be at least 1 second");
+    }
+    let (jwt, identity_provider) = match (&args.jwt_issuer, &args.jwt_audience) {
+        (Some(issuer), Some(audience)) => {
+            let settings = mpi::auth::jwt::JwtSettings {
+                issuer: issuer.clone(),
+                audience: audience.clone(),
+                public_keys: args.jwt_public_keys.clone(),
+                jwks_file: args.jwt_jwks_file.clone(),
+                roles_claim: args.jwt_roles_claim.clone(),
+                leeway_seconds: 60,
+            };
+            let verifier = mpi::auth::jwt::JwtVerifier::load(&settings)?;
+            let shown = IdentityProviderShown {
+                issuer: issuer.clone(),
+                audience: audience.clone(),
+                roles_claim: args.jwt_roles_claim.clone(),
+            };
+            (Some(verifier), Some(shown))
+        }
+        _ => (None, None),
+    };
+    Ok(ServerOptions {
+        rate_limit: RateLimit {
+            per_second: args.rate_limit,
+            burst: args.rate_burst,
+        },
+        request_timeout: Duration::from_secs(args.request_timeout),
+        jwt,
+        secure_cookies: args.tls_cert.is_some(),
+        shown: ShownConfig {
+            bind: Some(args.bind.clone()),
+            data_dir: Some(args.state.data_dir.display().to_string()),
+            identity_provider,
+            ..ShownConfig::default()
+        },
+        shutdown_timeout: Duration::from_secs(30),
+    })
+}
+
+/// On a database with no active admin key, mints one (to be printed once).
+async fn first_start_admin(store: &Store) -> anyhow::Result<Vec<(String, String)>> {
+    if mpi::store::access::has_active_admin(&store.pool).await? {
+        return Ok(Vec::new());
+    }
+    let name = format!("admin-{}", mpi::auth::secret::random_hex(2));
+    let (info, key) = keys::create(store, &name, Roles::of(&[Role::Admin]), "mpi serve").await?;
+    super::audit_cli(store, "createToken", &[format!("key:{}", info.id)]).await?;
+    Ok(vec![(
+        format!("First start: admin API key '{name}' (tokens, configuration, metrics)"),
+        key,
+    )])
+}
+
+/// Loads the sample records into an empty database and mints a demo steward and
+/// integration key (when no active keys of those names exist).
+async fn load_demo(service: &Arc<Service>) -> anyhow::Result<Vec<(String, String)>> {
+    if service.index.committed_docs() == 0 {
+        let mut reader = csv::Reader::from_reader(DEMO_CSV.as_bytes());
+        let mut loaded = 0;
+        for row in reader.deserialize::<mpi::domain::RawRecord>() {
+            service.register(row?, "demo").await?;
+            loaded += 1;
+        }
+        service.commit_index().await?;
+        eprintln!("loaded {loaded} sample records");
+    }
+    let existing = keys::list(&service.store).await?;
+    let mut minted = Vec::new();
+    for (name, role) in [
+        ("demo-steward", Role::Steward),
+        ("demo-integration", Role::Integration),
+    ] {
+        if existing
+            .iter()
+            .any(|k| k.name == name && k.revoked_at.is_none())
+        {
+            continue;
+        }
+        let (info, key) = keys::create(&service.store, name, Roles::of(&[role]), "mpi serve --demo").await?;
+        super::audit_cli(&service.store, "createToken", &[format!("key:{}", info.id)]).await?;
+        minted.push((format!("Demo {} key '{name}'", role.name()), key));
+    }
+    Ok(minted)
+}
