@@ -96,8 +96,27 @@ async fn run(n: usize) {
     );
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(mpi::api::server(service.clone(), listener).unwrap());
+    // the load generator is one credential: lift its rate limit, keep everything else
+    // (authentication, audit, request ids) as in production
+    let options = mpi::api::ServerOptions {
+        rate_limit: mpi::auth::limiter::RateLimit {
+            per_second: 1e9,
+            burst: 1e9,
+        },
+        ..Default::default()
+    };
+    tokio::spawn(mpi::api::server_with(service.clone(), listener, options).unwrap());
+    let roles = mpi::auth::Roles::parse_list("integration").unwrap();
+    let (_, key) = mpi::auth::keys::create(&service.store, "bench", roles, "bench")
+        .await
+        .unwrap();
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::AUTHORIZATION,
+        format!("Bearer {key}").parse().unwrap(),
+    );
     let client = reqwest::Client::builder()
+        .default_headers(headers)
         .pool_max_idle_per_host(64)
         .build()
         .unwrap();

@@ -94,7 +94,10 @@ impl Settings {
         if let Some(v) = &self.model {
             out.push(("MPI_MODEL", v.display().to_string()));
         }
-        let paths = [("MPI_TLS_CERT", &self.tls_cert), ("MPI_TLS_KEY", &self.tls_key)];
+        let paths = [
+            ("MPI_TLS_CERT", &self.tls_cert),
+            ("MPI_TLS_KEY", &self.tls_key),
+        ];
         for (name, v) in paths {
             if let Some(v) = v {
                 out.push((name, v.display().to_string()));

@@ -191,7 +191,11 @@ struct EvalArgs {
 /// at warnings for the other commands. `MPI_LOG` sets the filter, `MPI_LOG_FORMAT` (`json`
 /// or `text`) the format.
 fn init_logging(service: bool) {
-    let default = if service { "info,sqlx=warn,tantivy=warn,actix_server=warn" } else { "warn" };
+    let default = if service {
+        "info,sqlx=warn,tantivy=warn,actix_server=warn"
+    } else {
+        "warn"
+    };
     let filter = tracing_subscriber::EnvFilter::try_from_env("MPI_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     let json = match std::env::var("MPI_LOG_FORMAT").as_deref() {
@@ -203,7 +207,11 @@ fn init_logging(service: bool) {
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
     if json {
-        builder.json().flatten_event(true).with_current_span(false).init();
+        builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .init();
     } else {
         builder.init();
     }

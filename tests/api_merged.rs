@@ -39,10 +39,7 @@ both!(
             .unwrap();
         tx.commit().await.unwrap();
 
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
+        let client = crate::common::app::client_no_redirect(&app.key);
         let r = client
             .get(format!("{}/v1/persons/{loser}", app.base))
             .send()

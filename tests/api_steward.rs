@@ -342,13 +342,6 @@ both!(
                 Some("records[0].source_id"),
             ),
             (
-                "",
-                split.clone(),
-                json!({"records": [{"source": "HOSP_A", "source_id": "A-1"}], "reason": "x"}),
-                400,
-                Some("X-Actor"),
-            ),
-            (
                 "sam",
                 "/v1/persons/p-none/split".into(),
                 json!({"records": [{"source": "HOSP_A", "source_id": "A-1"}], "reason": "x"}),

@@ -63,8 +63,9 @@ fn settings_file_then_environment_then_command_line() {
     assert!(err.contains("bad.toml") && err.contains("datadir"), "{err}");
 }
 
-async fn register_three(base: &str) -> Vec<String> {
-    let client = reqwest::Client::new();
+async fn register_three(server: &common::server::Server) -> Vec<String> {
+    let client = server.client();
+    let base = &server.base;
     let mut people = Vec::new();
     for (i, (given, family, dob)) in [
         ("Ingrid", "Halvorsen", "1961-03-09"),
@@ -91,8 +92,10 @@ async fn register_three(base: &str) -> Vec<String> {
     people
 }
 
-async fn finds_kofi(base: &str, person: &str) {
-    let m: Value = reqwest::Client::new()
+async fn finds_kofi(server: &common::server::Server, person: &str) {
+    let base = &server.base;
+    let m: Value = server
+        .client()
         .post(format!("{base}/v1/match"))
         .json(&json!({"record": {"given_name": "Kofi", "family_name": "Mensah", "birth_date": "1988-12-01"}}))
         .send()
@@ -109,7 +112,7 @@ async fn reindex_and_repair_at_start() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let mut server = start(&data, None).await;
-    let people = register_three(&server.base).await;
+    let people = register_three(&server).await;
     server.kill();
 
     // mpi reindex rebuilds the whole index from the database
@@ -122,7 +125,7 @@ async fn reindex_and_repair_at_start() {
     assert!(o.status.success(), "{err}");
     assert!(err.contains("search index rebuilt: 3 records"), "{err}");
     let mut server = start(&data, None).await;
-    finds_kofi(&server.base, &people[1]).await;
+    finds_kofi(&server, &people[1]).await;
     server.kill();
 
     // a damaged index is rebuilt before the service reports ready
@@ -134,12 +137,12 @@ async fn reindex_and_repair_at_start() {
         }
     }
     let mut server = start(&data, None).await;
-    finds_kofi(&server.base, &people[1]).await;
+    finds_kofi(&server, &people[1]).await;
     server.kill();
 
     // and so is a deleted one
     std::fs::remove_dir_all(&index).unwrap();
     let mut server = start(&data, None).await;
-    finds_kofi(&server.base, &people[1]).await;
+    finds_kofi(&server, &people[1]).await;
     server.kill();
 }

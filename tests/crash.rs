@@ -34,7 +34,7 @@ async fn register_until_killed(
     first: usize,
     kill_after: Duration,
 ) -> Vec<usize> {
-    let client = reqwest::Client::new();
+    let client = server.client();
     let base = server.base.clone();
     let writer = tokio::spawn(async move {
         let mut acknowledged = Vec::new();
@@ -59,7 +59,7 @@ async fn register_until_killed(
 }
 
 async fn check_all_present(server: &Server, acknowledged: &[usize]) {
-    let client = reqwest::Client::new();
+    let client = server.client();
     for &n in acknowledged {
         let p = patient(n);
         let r = client

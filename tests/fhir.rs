@@ -45,7 +45,13 @@ both!(fhirclient_reads_and_matches, |app: TestApp| async move {
         env!("CARGO_MANIFEST_DIR"),
         "/tests/python/fhir_client_check.py"
     );
-    let args = [script.to_string(), app.base.clone(), person, other];
+    let args = [
+        script.to_string(),
+        app.base.clone(),
+        person,
+        other,
+        app.key.clone(),
+    ];
     // the server runs on this test's runtime: wait for Python off it
     let out = tokio::task::spawn_blocking(move || {
         std::process::Command::new(python())

@@ -32,7 +32,7 @@ fn documented() -> BTreeSet<(String, String)> {
 fn every_route_is_documented_and_every_documented_route_exists() {
     let served: BTreeSet<(String, String)> = mpi::api::ROUTES
         .iter()
-        .map(|(m, p)| (m.to_string(), p.to_string()))
+        .map(|r| (r.method.to_string(), r.path.to_string()))
         .collect();
     let documented = documented();
     let undocumented: Vec<_> = served.difference(&documented).collect();

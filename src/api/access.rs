@@ -112,16 +112,22 @@ pub async fn create_token(
 ) -> Result<HttpResponse> {
     let body: NewKey = parse(&read_body(payload).await?)?;
     let roles = Roles::parse_list(&body.roles.join(",")).map_err(|p| {
-        Problem::new(StatusCode::BAD_REQUEST, "invalid_field", format!("roles: {p}"))
-            .with_field("roles")
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_field",
+            format!("roles: {p}"),
+        )
+        .with_field("roles")
     })?;
     let (info, key) = keys::create(&service.store, &body.name, roles, &principal.actor)
         .await
         .map_err(|e| match e {
-            CreateError::Invalid(field, p) => {
-                Problem::new(StatusCode::BAD_REQUEST, "invalid_field", format!("{field} {p}"))
-                    .with_field(field)
-            }
+            CreateError::Invalid(field, p) => Problem::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_field",
+                format!("{field} {p}"),
+            )
+            .with_field(field),
             CreateError::Store(e) => store_problem(e),
         })?;
     audit_subjects(&request, [format!("key:{}", info.id)]);
@@ -147,7 +153,11 @@ pub async fn revoke_token(
     // by id only (the command line also takes a name)
     let known = keys::list(&service.store).await.map_err(store_problem)?;
     if !known.iter().any(|k| k.id == id) {
-        return Err(Problem::new(StatusCode::NOT_FOUND, "not_found", "key not found"));
+        return Err(Problem::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "key not found",
+        ));
     }
     let info = keys::revoke(&service.store, &id, &principal.actor)
         .await
@@ -158,9 +168,11 @@ pub async fn revoke_token(
 
 fn store_problem(e: StoreError) -> Problem {
     match e {
-        StoreError::NotFound(what) => {
-            Problem::new(StatusCode::NOT_FOUND, "not_found", format!("{what} not found"))
-        }
+        StoreError::NotFound(what) => Problem::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("{what} not found"),
+        ),
         other => Problem::from(crate::identity::ServiceError::Store(other)),
     }
 }

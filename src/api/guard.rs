@@ -157,7 +157,11 @@ where
             let Some(role) = principal.roles.first_of(&allowed) else {
                 let reason = format!(
                     "the route needs one of the roles {}",
-                    allowed.iter().map(|r| r.name()).collect::<Vec<_>>().join(", ")
+                    allowed
+                        .iter()
+                        .map(|r| r.name())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 );
                 let problem = Problem::new(StatusCode::FORBIDDEN, "forbidden", reason.clone());
                 return deny(&security, entry, request, problem, reason).await;
@@ -172,10 +176,9 @@ where
                 let reason = format!("rate limit reached: retry after {seconds} s");
                 let problem = Problem::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", &reason);
                 let mut response = deny(&security, entry, request, problem, reason).await?;
-                response.headers_mut().insert(
-                    header::RETRY_AFTER,
-                    header::HeaderValue::from(seconds),
-                );
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
                 return Ok(response);
             }
             request.extensions_mut().insert(principal);
@@ -309,7 +312,10 @@ fn check_csrf(principal: &Principal, request: &HttpRequest) -> Result<(), &'stat
     let Credential::Session { csrf_token, .. } = &principal.credential else {
         return Ok(());
     };
-    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+    if matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) {
         return Ok(());
     }
     let sent = request
@@ -333,7 +339,12 @@ async fn deny<B>(
     reason: String,
 ) -> Result<ServiceResponse<EitherBody<B>>, Error> {
     entry.status = problem.status;
-    entry.outcome = if problem.status == 503 { "error" } else { "denied" }.to_string();
+    entry.outcome = if problem.status == 503 {
+        "error"
+    } else {
+        "denied"
+    }
+    .to_string();
     entry.reason = Some(reason);
     if let Err(error) = security.audit.record(entry).await {
         tracing::error!(%error, "audit entry of a denied request not written");
@@ -354,12 +365,18 @@ impl actix_web::FromRequest for Principal {
     type Future = Ready<Result<Principal, Problem>>;
 
     fn from_request(request: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        ready(request.extensions().get::<Principal>().cloned().ok_or_else(|| {
-            Problem::new(
-                StatusCode::UNAUTHORIZED,
-                "unauthorized",
-                "a bearer credential (Authorization: Bearer …) or a session is required",
-            )
-        }))
+        ready(
+            request
+                .extensions()
+                .get::<Principal>()
+                .cloned()
+                .ok_or_else(|| {
+                    Problem::new(
+                        StatusCode::UNAUTHORIZED,
+                        "unauthorized",
+                        "a bearer credential (Authorization: Bearer …) or a session is required",
+                    )
+                }),
+        )
     }
 }

@@ -55,7 +55,13 @@ pub struct Metrics {
 
 /// Registration outcomes and match grades counted.
 const OUTCOMES: [&str; 7] = [
-    "linked", "created", "review", "unchanged", "certain", "probable", "possible",
+    "linked",
+    "created",
+    "review",
+    "unchanged",
+    "certain",
+    "probable",
+    "possible",
 ];
 
 impl Metrics {
@@ -98,14 +104,18 @@ impl Metrics {
     }
 
     fn render_requests(&self, out: &mut String) -> std::fmt::Result {
-        writeln!(out, "# HELP mpi_http_request_duration_seconds Request latency by route.")?;
+        writeln!(
+            out,
+            "# HELP mpi_http_request_duration_seconds Request latency by route."
+        )?;
         writeln!(out, "# TYPE mpi_http_request_duration_seconds histogram")?;
         let mut routes: Vec<_> = self.routes.iter().collect();
         routes.sort_by_key(|(k, _)| **k);
-        let all = routes
-            .iter()
-            .map(|((m, p), s)| (*m, *p, *s))
-            .chain([("", "(unmatched)", &self.unmatched)]);
+        let all = routes.iter().map(|((m, p), s)| (*m, *p, *s)).chain([(
+            "",
+            "(unmatched)",
+            &self.unmatched,
+        )]);
         let mut classes = String::new();
         for (method, path, stats) in all {
             let count = stats.latency.count.load(Ordering::Relaxed);
@@ -129,7 +139,10 @@ impl Metrics {
                 "mpi_http_request_duration_seconds_sum{{{labels}}} {}",
                 stats.latency.sum_micros.load(Ordering::Relaxed) as f64 / 1e6
             )?;
-            writeln!(out, "mpi_http_request_duration_seconds_count{{{labels}}} {count}")?;
+            writeln!(
+                out,
+                "mpi_http_request_duration_seconds_count{{{labels}}} {count}"
+            )?;
             for (class, n) in CLASSES.iter().zip(&stats.by_class) {
                 let n = n.load(Ordering::Relaxed);
                 if n > 0 {
@@ -140,14 +153,20 @@ impl Metrics {
                 }
             }
         }
-        writeln!(out, "# HELP mpi_http_responses_total Responses by route and status class.")?;
+        writeln!(
+            out,
+            "# HELP mpi_http_responses_total Responses by route and status class."
+        )?;
         writeln!(out, "# TYPE mpi_http_responses_total counter")?;
         out.push_str(&classes);
         Ok(())
     }
 
     fn render_outcomes(&self, out: &mut String) -> std::fmt::Result {
-        writeln!(out, "# HELP mpi_registrations_total Registrations by outcome.")?;
+        writeln!(
+            out,
+            "# HELP mpi_registrations_total Registrations by outcome."
+        )?;
         writeln!(out, "# TYPE mpi_registrations_total counter")?;
         for o in ["linked", "created", "review", "unchanged"] {
             writeln!(
@@ -156,7 +175,10 @@ impl Metrics {
                 self.outcomes[o].load(Ordering::Relaxed)
             )?;
         }
-        writeln!(out, "# HELP mpi_match_queries_total Match queries by the best candidate's grade.")?;
+        writeln!(
+            out,
+            "# HELP mpi_match_queries_total Match queries by the best candidate's grade."
+        )?;
         writeln!(out, "# TYPE mpi_match_queries_total counter")?;
         for g in ["certain", "probable", "possible"] {
             writeln!(
@@ -171,7 +193,10 @@ impl Metrics {
 
 async fn render_state(out: &mut String, service: &Service) -> std::fmt::Result {
     let now = crate::store::now_ms();
-    writeln!(out, "# HELP mpi_review_queue_depth Open and claimed review tasks.")?;
+    writeln!(
+        out,
+        "# HELP mpi_review_queue_depth Open and claimed review tasks."
+    )?;
     writeln!(out, "# TYPE mpi_review_queue_depth gauge")?;
     let depth = crate::store::reviews::queue_depth(&service.store.pool)
         .await
@@ -188,22 +213,46 @@ async fn render_state(out: &mut String, service: &Service) -> std::fmt::Result {
             ((now - oldest).max(0) as f64) / 1000.0
         )?;
     }
-    writeln!(out, "# HELP mpi_review_queue_oldest_age_seconds Age of the oldest task.")?;
+    writeln!(
+        out,
+        "# HELP mpi_review_queue_oldest_age_seconds Age of the oldest task."
+    )?;
     writeln!(out, "# TYPE mpi_review_queue_oldest_age_seconds gauge")?;
     out.push_str(&ages);
     let last_event = service.last_event_seq().await.unwrap_or(0);
     let mark = service.index.mark().unwrap_or(0);
-    writeln!(out, "# HELP mpi_index_events_behind Identity events not yet in a durable index commit.")?;
+    writeln!(
+        out,
+        "# HELP mpi_index_events_behind Identity events not yet in a durable index commit."
+    )?;
     writeln!(out, "# TYPE mpi_index_events_behind gauge")?;
-    writeln!(out, "mpi_index_events_behind {}", (last_event - mark).max(0))?;
-    writeln!(out, "# HELP mpi_index_uncommitted 1 while registrations wait for the next index commit.")?;
+    writeln!(
+        out,
+        "mpi_index_events_behind {}",
+        (last_event - mark).max(0)
+    )?;
+    writeln!(
+        out,
+        "# HELP mpi_index_uncommitted 1 while registrations wait for the next index commit."
+    )?;
     writeln!(out, "# TYPE mpi_index_uncommitted gauge")?;
-    writeln!(out, "mpi_index_uncommitted {}", u8::from(service.index.pending()))?;
+    writeln!(
+        out,
+        "mpi_index_uncommitted {}",
+        u8::from(service.index.pending())
+    )?;
     writeln!(out, "# HELP mpi_index_documents Searchable records.")?;
     writeln!(out, "# TYPE mpi_index_documents gauge")?;
-    writeln!(out, "mpi_index_documents {}", service.index.committed_docs())?;
+    writeln!(
+        out,
+        "mpi_index_documents {}",
+        service.index.committed_docs()
+    )?;
     let pool = &service.store.pool;
-    writeln!(out, "# HELP mpi_db_pool_connections Database connections by state.")?;
+    writeln!(
+        out,
+        "# HELP mpi_db_pool_connections Database connections by state."
+    )?;
     writeln!(out, "# TYPE mpi_db_pool_connections gauge")?;
     let idle = pool.num_idle() as u32;
     writeln!(out, "mpi_db_pool_connections{{state=\"idle\"}} {idle}")?;

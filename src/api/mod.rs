@@ -135,7 +135,11 @@ pub fn spawn_index_committer(service: Arc<Service>, interval: Duration) {
 
 /// Serves the API on `bind` until stopped (SIGTERM or SIGINT: stop accepting, finish the
 /// requests in flight, then commit the search index).
-pub async fn serve(service: Arc<Service>, bind: &str, options: ServerOptions) -> std::io::Result<()> {
+pub async fn serve(
+    service: Arc<Service>,
+    bind: &str,
+    options: ServerOptions,
+) -> std::io::Result<()> {
     let listener = std::net::TcpListener::bind(bind)?;
     server_with(service.clone(), listener, options)?.await?;
     match service.commit_index().await {

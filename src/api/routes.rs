@@ -56,41 +56,151 @@ pub const ROUTES: &[RouteSpec] = &[
     route("GET", "/healthz", "healthz", Public),
     route("GET", "/readyz", "readyz", Public),
     route("POST", "/v1/records", "registerRecord", Roles(INTEGRATION)),
-    route("POST", "/v1/records:batch", "registerRecordsBatch", Roles(INTEGRATION)),
-    route("GET", "/v1/records/{source}/{source_id}", "getRecord", Roles(RECORD_READERS)),
-    route("DELETE", "/v1/records/{source}/{source_id}", "deactivateRecord", Roles(SOURCES_AND_STEWARDS)),
-    route("GET", "/v1/records/{source}/{source_id}/identifiers", "getRecordIdentifiers", Roles(RECORD_READERS)),
+    route(
+        "POST",
+        "/v1/records:batch",
+        "registerRecordsBatch",
+        Roles(INTEGRATION),
+    ),
+    route(
+        "GET",
+        "/v1/records/{source}/{source_id}",
+        "getRecord",
+        Roles(RECORD_READERS),
+    ),
+    route(
+        "DELETE",
+        "/v1/records/{source}/{source_id}",
+        "deactivateRecord",
+        Roles(SOURCES_AND_STEWARDS),
+    ),
+    route(
+        "GET",
+        "/v1/records/{source}/{source_id}/identifiers",
+        "getRecordIdentifiers",
+        Roles(RECORD_READERS),
+    ),
     route("POST", "/v1/match", "matchRecord", Roles(RECORD_READERS)),
     route("GET", "/v1/persons", "searchPersons", Roles(REVIEWERS)),
-    route("GET", "/v1/persons/{person_id}", "getPerson", Roles(REVIEWERS)),
-    route("GET", "/v1/persons/{person_id}/identifiers", "getPersonIdentifiers", Roles(RECORD_READERS)),
-    route("GET", "/v1/persons/{person_id}/history", "getPersonHistory", Roles(REVIEWERS)),
-    route("POST", "/v1/persons/{person_id}/merge", "mergePersons", Roles(STEWARDS)),
-    route("POST", "/v1/persons/{person_id}/split", "splitPerson", Roles(STEWARDS)),
-    route("POST", "/v1/records/{source}/{source_id}/link", "linkRecord", Roles(STEWARDS)),
-    route("POST", "/v1/records/{source}/{source_id}/unlink", "unlinkRecord", Roles(STEWARDS)),
-    route("POST", "/v1/merges/{merge_id}/undo", "undoMerge", Roles(STEWARDS)),
-    route("POST", "/v1/non-match-assertions", "assertNonMatch", Roles(STEWARDS)),
-    route("POST", "/v1/non-match-assertions/{assertion_id}/revoke", "revokeNonMatch", Roles(STEWARDS)),
-    route("GET", "/v1/review-tasks", "listReviewTasks", Roles(REVIEWERS)),
-    route("GET", "/v1/review-tasks/{task_id}", "getReviewTask", Roles(REVIEWERS)),
-    route("POST", "/v1/review-tasks/{task_id}/claim", "claimReviewTask", Roles(REVIEWERS)),
-    route("POST", "/v1/review-tasks/{task_id}/release", "releaseReviewTask", Roles(REVIEWERS)),
-    route("POST", "/v1/review-tasks/{task_id}/decision", "decideReviewTask", Roles(REVIEWERS)),
+    route(
+        "GET",
+        "/v1/persons/{person_id}",
+        "getPerson",
+        Roles(REVIEWERS),
+    ),
+    route(
+        "GET",
+        "/v1/persons/{person_id}/identifiers",
+        "getPersonIdentifiers",
+        Roles(RECORD_READERS),
+    ),
+    route(
+        "GET",
+        "/v1/persons/{person_id}/history",
+        "getPersonHistory",
+        Roles(REVIEWERS),
+    ),
+    route(
+        "POST",
+        "/v1/persons/{person_id}/merge",
+        "mergePersons",
+        Roles(STEWARDS),
+    ),
+    route(
+        "POST",
+        "/v1/persons/{person_id}/split",
+        "splitPerson",
+        Roles(STEWARDS),
+    ),
+    route(
+        "POST",
+        "/v1/records/{source}/{source_id}/link",
+        "linkRecord",
+        Roles(STEWARDS),
+    ),
+    route(
+        "POST",
+        "/v1/records/{source}/{source_id}/unlink",
+        "unlinkRecord",
+        Roles(STEWARDS),
+    ),
+    route(
+        "POST",
+        "/v1/merges/{merge_id}/undo",
+        "undoMerge",
+        Roles(STEWARDS),
+    ),
+    route(
+        "POST",
+        "/v1/non-match-assertions",
+        "assertNonMatch",
+        Roles(STEWARDS),
+    ),
+    route(
+        "POST",
+        "/v1/non-match-assertions/{assertion_id}/revoke",
+        "revokeNonMatch",
+        Roles(STEWARDS),
+    ),
+    route(
+        "GET",
+        "/v1/review-tasks",
+        "listReviewTasks",
+        Roles(REVIEWERS),
+    ),
+    route(
+        "GET",
+        "/v1/review-tasks/{task_id}",
+        "getReviewTask",
+        Roles(REVIEWERS),
+    ),
+    route(
+        "POST",
+        "/v1/review-tasks/{task_id}/claim",
+        "claimReviewTask",
+        Roles(REVIEWERS),
+    ),
+    route(
+        "POST",
+        "/v1/review-tasks/{task_id}/release",
+        "releaseReviewTask",
+        Roles(REVIEWERS),
+    ),
+    route(
+        "POST",
+        "/v1/review-tasks/{task_id}/decision",
+        "decideReviewTask",
+        Roles(REVIEWERS),
+    ),
     route("GET", "/v1/events", "listEvents", Roles(INTEGRATION)),
     route("POST", "/v1/session", "signIn", Roles(REVIEWERS)),
     route("GET", "/v1/session", "getSession", Authenticated),
     route("DELETE", "/v1/session", "signOut", Authenticated),
     route("GET", "/v1/tokens", "listTokens", Roles(ADMINS)),
     route("POST", "/v1/tokens", "createToken", Roles(ADMINS)),
-    route("POST", "/v1/tokens/{key_id}/revoke", "revokeToken", Roles(ADMINS)),
+    route(
+        "POST",
+        "/v1/tokens/{key_id}/revoke",
+        "revokeToken",
+        Roles(ADMINS),
+    ),
     route("GET", "/v1/admin/config", "getConfig", Roles(ADMINS)),
     route("GET", "/metrics", "getMetrics", Roles(ADMINS)),
     route("GET", "/openapi.yaml", "getOpenApiDocument", Authenticated),
     route("GET", "/docs", "getApiDocs", Authenticated),
     route("GET", "/fhir/metadata", "fhirCapabilities", Authenticated),
-    route("POST", "/fhir/Patient/$match", "fhirPatientMatch", Roles(RECORD_READERS)),
-    route("GET", "/fhir/Patient/{person_id}", "fhirPatientRead", Roles(RECORD_READERS)),
+    route(
+        "POST",
+        "/fhir/Patient/$match",
+        "fhirPatientMatch",
+        Roles(RECORD_READERS),
+    ),
+    route(
+        "GET",
+        "/fhir/Patient/{person_id}",
+        "fhirPatientRead",
+        Roles(RECORD_READERS),
+    ),
 ];
 
 fn handler(method: &str, path: &str) -> Route {
@@ -152,7 +262,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     }
     for path in paths {
         let specs: Vec<&RouteSpec> = ROUTES.iter().filter(|r| r.path == path).collect();
-        let allow = specs.iter().map(|r| r.method).collect::<Vec<_>>().join(", ");
+        let allow = specs
+            .iter()
+            .map(|r| r.method)
+            .collect::<Vec<_>>()
+            .join(", ");
         let mut resource = web::resource(path);
         let mut rules = Vec::new();
         for spec in &specs {

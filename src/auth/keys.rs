@@ -63,7 +63,10 @@ pub async fn create(
 ) -> Result<(KeyInfo, String), CreateError> {
     check_name(name).map_err(|p| CreateError::Invalid("name", p))?;
     if roles.is_empty() {
-        return Err(CreateError::Invalid("roles", "at least one role is required".into()));
+        return Err(CreateError::Invalid(
+            "roles",
+            "at least one role is required".into(),
+        ));
     }
     let id = format!("k{}", secret::random_hex(5));
     let key = format!("{PREFIX}{id}_{}", secret::random_text(32));
@@ -102,7 +105,10 @@ pub async fn revoke(store: &Store, id_or_name: &str, by: &str) -> Result<KeyInfo
         })
         .ok_or_else(|| StoreError::NotFound(format!("key {id_or_name}")))?;
     if !access::revoke_key(&store.pool, &key.id, by).await? {
-        return Err(StoreError::Conflict(format!("key {} is already revoked", key.id)));
+        return Err(StoreError::Conflict(format!(
+            "key {} is already revoked",
+            key.id
+        )));
     }
     let row = access::key_by_id(&store.pool, &key.id)
         .await?

@@ -90,7 +90,15 @@ mod tests {
         // another credential has its own bucket
         assert!(limiter.take_at("b", t0).is_ok());
         // half a second later one token is back
-        assert!(limiter.take_at("a", t0 + Duration::from_millis(500)).is_ok());
-        assert!(limiter.take_at("a", t0 + Duration::from_millis(500)).is_err());
+        assert!(
+            limiter
+                .take_at("a", t0 + Duration::from_millis(500))
+                .is_ok()
+        );
+        assert!(
+            limiter
+                .take_at("a", t0 + Duration::from_millis(500))
+                .is_err()
+        );
     }
 }

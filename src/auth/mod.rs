@@ -98,7 +98,9 @@ impl Roles {
         let mut roles = Vec::new();
         for name in text.split(',').map(str::trim).filter(|n| !n.is_empty()) {
             roles.push(Role::parse(name).ok_or_else(|| {
-                format!("unknown role '{name}' (roles: integration, reviewer, steward, auditor, admin)")
+                format!(
+                    "unknown role '{name}' (roles: integration, reviewer, steward, auditor, admin)"
+                )
             })?);
         }
         Ok(Roles::of(&roles))

@@ -16,13 +16,18 @@ pub const CSRF_HEADER: &str = "X-CSRF-Token";
 pub const SESSION_HOURS: i64 = 8;
 
 /// A new session for `principal`: the cookie value (only here) and the session.
-pub async fn start(store: &Store, principal: &Principal) -> Result<(String, SessionRow), StoreError> {
+pub async fn start(
+    store: &Store,
+    principal: &Principal,
+) -> Result<(String, SessionRow), StoreError> {
     let cookie = secret::random_text(32);
     let now = now_ms();
     let mut expires_at = now + SESSION_HOURS * 3600 * 1000;
     let key_id = match &principal.credential {
         Credential::Key(id) => Some(id.clone()),
-        Credential::Token { expires_at: exp, .. } => {
+        Credential::Token {
+            expires_at: exp, ..
+        } => {
             expires_at = expires_at.min(exp * 1000);
             None
         }

@@ -184,7 +184,8 @@ async fn load_demo(service: &Arc<Service>) -> anyhow::Result<Vec<(String, String
         {
             continue;
         }
-        let (info, key) = keys::create(&service.store, name, Roles::of(&[role]), "mpi serve --demo").await?;
+        let (info, key) =
+            keys::create(&service.store, name, Roles::of(&[role]), "mpi serve --demo").await?;
         super::audit_cli(&service.store, "createToken", &[format!("key:{}", info.id)]).await?;
         minted.push((format!("Demo {} key '{name}'", role.name()), key));
     }

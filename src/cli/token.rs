@@ -77,9 +77,16 @@ pub fn run(command: TokenCommand) -> anyhow::Result<()> {
                 if args.json {
                     println!("{}", serde_json::to_string_pretty(&keys)?);
                 } else {
-                    println!("{:<12} {:<24} {:<28} {:<10} {}", "ID", "NAME", "ROLES", "STATE", "CREATED BY");
+                    println!(
+                        "{:<12} {:<24} {:<28} {:<10} {}",
+                        "ID", "NAME", "ROLES", "STATE", "CREATED BY"
+                    );
                     for k in keys {
-                        let state = if k.revoked_at.is_some() { "revoked" } else { "active" };
+                        let state = if k.revoked_at.is_some() {
+                            "revoked"
+                        } else {
+                            "active"
+                        };
                         println!(
                             "{:<12} {:<24} {:<28} {:<10} {}",
                             k.id,

@@ -9,8 +9,14 @@ use super::db::{self, TestDb};
 
 pub struct TestApp {
     pub base: String,
+    /// Sends the default key (integration, reviewer and steward: what the API tests do).
     pub client: reqwest::Client,
+    /// The default key itself.
+    pub key: String,
     pub db: TestDb,
+    pub service: Arc<mpi::identity::Service>,
+    /// Keys minted by `key_for`, by name.
+    keys: std::sync::Mutex<std::collections::HashMap<String, String>>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -20,6 +26,32 @@ pub enum Backend {
 }
 
 pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, mpi::api::ServerOptions::default()).await
+}
+
+/// A client that sends `key` as its bearer credential.
+pub fn client_with(key: &str) -> reqwest::Client {
+    builder_with(key).build().unwrap()
+}
+
+/// A client that sends `key` and does not follow redirects.
+pub fn client_no_redirect(key: &str) -> reqwest::Client {
+    builder_with(key)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+fn builder_with(key: &str) -> reqwest::ClientBuilder {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::AUTHORIZATION,
+        format!("Bearer {key}").parse().unwrap(),
+    );
+    reqwest::Client::builder().default_headers(headers)
+}
+
+pub async fn spawn_app_with(backend: Backend, options: mpi::api::ServerOptions) -> TestApp {
     let db = match backend {
         Backend::Sqlite => db::sqlite(),
         Backend::Postgres => db::postgres().await,
@@ -29,18 +61,47 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     let service = mpi::identity::Service::open(store, None, mpi::matching::Model::default_model())
         .await
         .unwrap();
+    let service = Arc::new(service);
+    let roles = mpi::auth::Roles::parse_list("integration,reviewer,steward").unwrap();
+    let (_, key) = mpi::auth::keys::create(&service.store, "tester", roles, "test")
+        .await
+        .unwrap();
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
-    let server = mpi::api::server(Arc::new(service), listener).unwrap();
+    let server = mpi::api::server_with(service.clone(), listener, options).unwrap();
     tokio::spawn(server);
     TestApp {
         base: format!("http://127.0.0.1:{port}"),
-        client: reqwest::Client::new(),
+        client: client_with(&key),
+        key,
         db,
+        service,
+        keys: Default::default(),
     }
 }
 
 impl TestApp {
+    /// The key named `name` with `roles` (comma-separated), minted on first use.
+    pub async fn key_for(&self, name: &str, roles: &str) -> String {
+        if let Some(k) = self.keys.lock().unwrap().get(name) {
+            return k.clone();
+        }
+        let roles = mpi::auth::Roles::parse_list(roles).unwrap();
+        let (_, key) = mpi::auth::keys::create(&self.service.store, name, roles, "test")
+            .await
+            .unwrap();
+        self.keys
+            .lock()
+            .unwrap()
+            .insert(name.to_string(), key.clone());
+        key
+    }
+
+    /// A client acting as `name` with `roles`.
+    pub async fn client_as(&self, name: &str, roles: &str) -> reqwest::Client {
+        client_with(&self.key_for(name, roles).await)
+    }
+
     pub async fn post(&self, path: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
         self.send(self.client.post(format!("{}{path}", self.base)).json(body))
             .await
@@ -137,7 +198,7 @@ impl TestApp {
         v["events"].as_array().cloned().unwrap_or_default()
     }
 
-    /// POSTs `body` as `actor` (the `X-Actor` header), with `If-Match` when given;
+    /// POSTs `body` as `actor` (a steward key of that name), with `If-Match` when given;
     /// answers status, ETag (if any) and JSON.
     pub async fn post_as(
         &self,
@@ -146,11 +207,8 @@ impl TestApp {
         body: &serde_json::Value,
         if_match: Option<&str>,
     ) -> (u16, Option<String>, serde_json::Value) {
-        let mut request = self
-            .client
-            .post(format!("{}{path}", self.base))
-            .header("X-Actor", actor)
-            .json(body);
+        let client = self.client_as(actor, "steward").await;
+        let mut request = client.post(format!("{}{path}", self.base)).json(body);
         if let Some(tag) = if_match {
             request = request.header("If-Match", tag);
         }

@@ -8,6 +8,42 @@ use std::time::{Duration, Instant};
 pub struct Server {
     pub child: Child,
     pub base: String,
+    /// An API key (integration, reviewer, steward) minted with `mpi token create`.
+    pub key: String,
+}
+
+/// Mints a key with `mpi token create` on the same state as the server.
+pub fn mint_key(
+    data_dir: &std::path::Path,
+    database_url: Option<&str>,
+    name: &str,
+    roles: &str,
+) -> String {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_mpi"));
+    command
+        .args([
+            "token",
+            "create",
+            "--name",
+            name,
+            "--role",
+            roles,
+            "--data-dir",
+        ])
+        .arg(data_dir)
+        .env_remove("MPI_DATABASE_URL");
+    if let Some(url) = database_url {
+        command.args(["--database-url", url]);
+    }
+    let out = command.output().expect("mpi token create runs");
+    assert!(
+        out.status.success(),
+        "mpi token create: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let key = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    assert!(key.starts_with("mpi_"), "a key on stdout");
+    key
 }
 
 pub fn free_port() -> u16 {
@@ -35,9 +71,16 @@ pub async fn start(data_dir: &std::path::Path, database_url: Option<&str>) -> Se
     if let Some(url) = database_url {
         command.args(["--database-url", url]);
     }
+    let key = mint_key(
+        data_dir,
+        database_url,
+        &format!("tester-{port}"),
+        "integration,reviewer,steward",
+    );
     let mut server = Server {
         child: command.spawn().expect("mpi serve starts"),
         base: format!("http://127.0.0.1:{port}"),
+        key,
     };
     let client = reqwest::Client::new();
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -56,6 +99,11 @@ pub async fn start(data_dir: &std::path::Path, database_url: Option<&str>) -> Se
 }
 
 impl Server {
+    /// A client sending this server's key.
+    pub fn client(&self) -> reqwest::Client {
+        super::app::client_with(&self.key)
+    }
+
     /// Stops the server with SIGKILL.
     pub fn kill(&mut self) {
         self.child.kill().expect("SIGKILL");

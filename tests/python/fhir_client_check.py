@@ -8,7 +8,6 @@ failure; the script prints one line per check passed.
 
 import sys
 
-import requests
 from fhirclient import client
 from fhirclient.models import (
     bundle,
@@ -20,9 +19,11 @@ from fhirclient.models import (
     patient,
 )
 
-base, person_id, other_id = sys.argv[1], sys.argv[2], sys.argv[3]
+base, person_id, other_id, key = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 
 smart = client.FHIRClient(settings={"app_id": "mpi-test", "api_base": base + "/fhir/"})
+# an API key as the bearer credential on every request the client makes
+smart.server.session.headers["Authorization"] = "Bearer " + key
 # fetches and strictly parses the CapabilityStatement
 smart.prepare()
 capability = smart.server.capabilityStatement
@@ -106,17 +107,17 @@ assert not none.entry, [e.resource.id for e in none.entry]
 print("onlyCertainMatches ok")
 
 # errors are OperationOutcomes naming the element
-bad = requests.post(base + "/fhir/Patient/$match",
-                    json=match_parameters("Ann", "Lee", "1980-02-03") | {"parameter": [
+bad = smart.server.session.post(base + "/fhir/Patient/$match",
+                                json=match_parameters("Ann", "Lee", "1980-02-03") | {"parameter": [
                         {"name": "resource", "resource": {"resourceType": "Patient",
                                                           "birthDate": "1980-02-31"}}]},
-                    headers={"Content-Type": "application/fhir+json"})
+                                headers={"Content-Type": "application/fhir+json"})
 assert bad.status_code == 400, bad.status_code
 outcome = operationoutcome.OperationOutcome(bad.json())
 assert outcome.issue[0].expression == ["Patient.birthDate"], outcome.issue[0].expression
 print("invalid birth date ok")
 
-missing = requests.get(base + "/fhir/Patient/p-no-such-person")
+missing = smart.server.session.get(base + "/fhir/Patient/p-no-such-person")
 assert missing.status_code == 404
 operationoutcome.OperationOutcome(missing.json())
 print("unknown patient ok")
