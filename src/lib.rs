@@ -2,6 +2,8 @@
 
 /// The HTTP API (actix-web): `/v1` routes, problem+json errors, `mpi serve`.
 pub mod api;
+/// Who is calling: JWT verification.
+pub mod auth;
 /// Batch deduplication and linkage over CSV files.
 pub mod batch;
 /// Settings: file < environment < command line.
