@@ -2,7 +2,7 @@
 
 /// The HTTP API (actix-web): `/v1` routes, problem+json errors, `mpi serve`.
 pub mod api;
-/// Who is calling: JWT verification.
+/// Who is calling: JWT verification and the TLS server configuration.
 pub mod auth;
 /// Batch deduplication and linkage over CSV files.
 pub mod batch;

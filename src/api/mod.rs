@@ -70,3 +70,18 @@ pub fn server(
             .run(),
     )
 }
+
+/// The HTTPS server on an open listener (TLS from [`crate::auth::tls::server_config`]),
+/// with the index committer running; otherwise as [`server`].
+pub fn server_tls(
+    service: Arc<Service>,
+    listener: std::net::TcpListener,
+    tls: rustls::ServerConfig,
+) -> std::io::Result<actix_web::dev::Server> {
+    spawn_index_committer(service.clone(), INDEX_COMMIT_INTERVAL);
+    Ok(
+        HttpServer::new(move || App::new().configure(configure(service.clone())))
+            .listen_rustls_0_23(listener, tls)?
+            .run(),
+    )
+}

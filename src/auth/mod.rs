@@ -2,3 +2,4 @@
 //! configuration.
 
 pub mod jwt;
+pub mod tls;
