@@ -46,6 +46,10 @@ enum Command {
     Synth(mpi::synth::SynthArgs),
     /// Create or upgrade the identity database (also done by `serve` at start).
     Migrate(StateArgs),
+    /// Write a consistent copy of the embedded SQLite database to FILE while the service
+    /// runs (PostgreSQL: use pg_dump). Restore: stop the service, copy FILE to
+    /// DATA_DIR/mpi.db.
+    Backup(BackupArgs),
     /// Run the identity service (HTTP API) on the embedded SQLite or PostgreSQL.
     Serve(cli::serve::ServeArgs),
     /// Manage API keys: create (shown once), list, revoke.
@@ -68,6 +72,14 @@ struct RescoreArgs {
     /// no open task.
     #[arg(long)]
     open_tasks: bool,
+    #[command(flatten)]
+    state: StateArgs,
+}
+
+#[derive(Args)]
+struct BackupArgs {
+    /// Where to write the backup (must not exist).
+    file: PathBuf,
     #[command(flatten)]
     state: StateArgs,
 }
@@ -234,6 +246,14 @@ fn main() -> ExitCode {
         Command::Migrate(args) => run_migrate(args),
         Command::Serve(args) => cli::serve::run(args),
         Command::Token(command) => cli::token::run(command),
+        Command::Backup(args) => {
+            // PostgreSQL is a usage error (exit code 2): pg_dump is the tool
+            if let Err(e) = mpi::store::backup::supported(&args.state.database_url()) {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+            run_backup(args)
+        }
         Command::Reindex(args) => run_reindex(args),
         Command::Rescore(args) => run_rescore(args),
     };
@@ -496,4 +516,23 @@ fn run_migrate(args: StateArgs) -> anyhow::Result<()> {
         );
         Ok(())
     })
+}
+
+fn run_backup(args: BackupArgs) -> anyhow::Result<()> {
+    let db_file = args.state.data_dir.join("mpi.db");
+    if args.state.database_url.is_none() && !db_file.is_file() {
+        anyhow::bail!("no database at {}", db_file.display());
+    }
+    let runtime = tokio::runtime::Runtime::new()?;
+    let report = runtime.block_on(async {
+        let store = mpi::store::Store::connect(&args.state.database_url()).await?;
+        anyhow::Ok(store.backup_to(&args.file).await?)
+    })?;
+    eprintln!(
+        "backup written: {} ({} bytes, {} records)",
+        report.path.display(),
+        report.bytes,
+        report.records
+    );
+    Ok(())
 }

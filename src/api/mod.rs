@@ -56,6 +56,8 @@ pub struct ServerOptions {
     pub shown: ShownConfig,
     /// How long a stopping server waits for requests in flight.
     pub shutdown_timeout: Duration,
+    /// Serve HTTPS with this configuration (see `auth::tls::server_config`).
+    pub tls: Option<rustls::ServerConfig>,
 }
 
 impl Default for ServerOptions {
@@ -67,6 +69,7 @@ impl Default for ServerOptions {
             secure_cookies: false,
             shown: ShownConfig::default(),
             shutdown_timeout: Duration::from_secs(30),
+            tls: None,
         }
     }
 }
@@ -165,13 +168,21 @@ pub fn server_with(
 ) -> std::io::Result<actix_web::dev::Server> {
     spawn_index_committer(service.clone(), INDEX_COMMIT_INTERVAL);
     let shutdown = options.shutdown_timeout;
+    let mut options = options;
+    let tls = options.tls.take();
+    if tls.is_some() {
+        options.secure_cookies = true;
+    }
     let shared = Shared::new(service, options);
-    Ok(HttpServer::new(move || {
+    let server = HttpServer::new(move || {
         App::new()
             .wrap(actix_web::middleware::from_fn(request_id::track))
             .configure(shared.clone().configure())
     })
-    .shutdown_timeout(shutdown.as_secs())
-    .listen(listener)?
-    .run())
+    .shutdown_timeout(shutdown.as_secs());
+    let server = match tls {
+        Some(config) => server.listen_rustls_0_23(listener, config)?,
+        None => server.listen(listener)?,
+    };
+    Ok(server.run())
 }

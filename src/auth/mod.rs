@@ -11,6 +11,7 @@ pub mod keys;
 pub mod limiter;
 pub mod secret;
 pub mod sessions;
+pub mod tls;
 
 use std::fmt;
 

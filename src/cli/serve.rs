@@ -127,6 +127,10 @@ fn options(args: &ServeArgs) -> anyhow::Result<ServerOptions> {
         }
         _ => (None, None),
     };
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some(mpi::auth::tls::server_config(cert, key)?),
+        _ => None,
+    };
     Ok(ServerOptions {
         rate_limit: RateLimit {
             per_second: args.rate_limit,
@@ -142,6 +146,7 @@ fn options(args: &ServeArgs) -> anyhow::Result<ServerOptions> {
             ..ShownConfig::default()
         },
         shutdown_timeout: Duration::from_secs(30),
+        tls,
     })
 }
 

@@ -64,6 +64,7 @@ pub fn febrl_truth(files: &[&str], out: &Path) {
 }
 pub mod app;
 pub mod db;
+pub mod jwt;
 pub mod server;
 
 /// Generates one test per backend from an async body taking the app.
