@@ -2,6 +2,8 @@
 
 /// The HTTP API (actix-web): `/v1` routes, problem+json errors, `mpi serve`.
 pub mod api;
+/// The tamper-evident audit log: hash-chained entries, group-commit writer, verification.
+pub mod audit;
 /// Batch deduplication and linkage over CSV files.
 pub mod batch;
 /// Settings: file < environment < command line.

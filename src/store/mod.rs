@@ -2,6 +2,7 @@
 //! SQL is written once, with `$N` parameters that both drivers accept; the schema lives
 //! in `migrations/sqlite` and `migrations/postgres`, which are kept in step.
 
+pub mod audit;
 pub mod bulk;
 pub mod events;
 pub mod links;
