@@ -1,5 +1,8 @@
 //! The only actix-web user: the `/v1` JSON API, health checks and `mpi serve`.
 
+// wired into ROUTES with authentication
+#[allow(dead_code)]
+mod audit;
 mod batch;
 mod docs;
 pub mod problem;
