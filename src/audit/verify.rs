@@ -107,8 +107,23 @@ pub async fn verify(store: &Store) -> Result<VerifyReport, AuditError> {
             break;
         }
     }
-    let broken = checker.finish(head_seq, &head_hash);
+    let mut broken = checker.finish(head_seq, &head_hash);
+    if broken.is_none()
+        && let Some(seq) = rows::first_past_head(&mut conn).await?
+    {
+        broken = Some(past_head(seq));
+    }
     Ok(checker.report(broken))
+}
+
+/// A row the head does not cover: appends move the head in the same transaction, so
+/// the head was moved back or the row was inserted by hand.
+fn past_head(seq: i64) -> Break {
+    Break {
+        seq,
+        kind: BreakKind::Truncated,
+        detail: "the log goes on past the head".into(),
+    }
 }
 
 /// The chain checked so far: pure, fed one row at a time in seq order.

@@ -138,6 +138,17 @@ pub async fn page(
     Ok(rows.iter().map(from_row).collect())
 }
 
+/// The first seq past the head, if any row lies there (head and rows read in one
+/// statement, so an append committing meanwhile is seen whole or not at all).
+pub async fn first_past_head(conn: &mut AnyConnection) -> Result<Option<i64>, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT CAST(MIN(seq) AS BIGINT) FROM audit_log \
+         WHERE seq > (SELECT seq FROM audit_head WHERE id = 1)",
+    )
+    .fetch_one(conn)
+    .await?)
+}
+
 /// Whether some row's own hash is `hash` (a full scan: used only on a broken link).
 pub async fn has_hash(conn: &mut AnyConnection, hash: &str) -> Result<bool, StoreError> {
     let found: Option<i64> = sqlx::query_scalar("SELECT seq FROM audit_log WHERE hash = $1")
