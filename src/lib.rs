@@ -2,7 +2,7 @@
 
 /// The HTTP API (actix-web): `/v1` routes, problem+json errors, `mpi serve`.
 pub mod api;
-/// Audit log: hash-chained entries of who did what.
+/// The tamper-evident audit log: hash-chained entries, group-commit writer, verification.
 pub mod audit;
 /// Who may do what: roles, API keys, sessions, rate limits.
 pub mod auth;

@@ -61,6 +61,21 @@ enum Command {
     /// differently (JSON on stdout); `--open-tasks` opens review tasks for them. No link
     /// is changed.
     Rescore(RescoreArgs),
+    /// The audit log: `verify` checks its hash chain (exit 1 when broken).
+    Audit(AuditArgs),
+}
+
+#[derive(Args)]
+struct AuditArgs {
+    #[command(subcommand)]
+    command: AuditCommand,
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Recompute every entry's hash and check each link and the head; names the first
+    /// entry that was altered, removed, reordered or cut off.
+    Verify(StateArgs),
 }
 
 #[derive(Args)]
@@ -256,6 +271,9 @@ fn main() -> ExitCode {
         }
         Command::Reindex(args) => run_reindex(args),
         Command::Rescore(args) => run_rescore(args),
+        Command::Audit(AuditArgs {
+            command: AuditCommand::Verify(args),
+        }) => run_audit_verify(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -514,6 +532,18 @@ fn run_migrate(args: StateArgs) -> anyhow::Result<()> {
             store.backend,
             if applied == 1 { "" } else { "s" }
         );
+        Ok(())
+    })
+}
+
+fn run_audit_verify(args: StateArgs) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async {
+        let store = mpi::store::Store::connect(&args.database_url()).await?;
+        store.migrate().await?;
+        let report = mpi::audit::verify(&store).await?;
+        anyhow::ensure!(report.broken.is_none(), "{report}");
+        eprintln!("{report}");
         Ok(())
     })
 }

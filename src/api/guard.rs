@@ -16,7 +16,7 @@ use futures_util::future::LocalBoxFuture;
 
 use super::problem::Problem;
 use super::request_id::RequestId;
-use crate::audit::{AuditLog, Entry};
+use crate::audit::{AuditLog, Entry, Outcome};
 use crate::auth::authenticate::{AuthError, Authenticator};
 use crate::auth::limiter::Limiter;
 use crate::auth::sessions::{COOKIE, CSRF_HEADER};
@@ -219,7 +219,7 @@ where
             };
             let status = response.status();
             entry.status = status.as_u16();
-            entry.outcome = outcome(status).to_string();
+            entry.outcome = outcome(status);
             if let Some(extra) = http.extensions().get::<Subjects>() {
                 entry.subjects.extend(extra.0.iter().cloned());
             }
@@ -240,13 +240,13 @@ where
     }
 }
 
-fn outcome(status: StatusCode) -> &'static str {
+fn outcome(status: StatusCode) -> Outcome {
     if status.is_server_error() {
-        "error"
+        Outcome::Error
     } else if status.is_client_error() {
-        "rejected"
+        Outcome::Rejected
     } else {
-        "ok"
+        Outcome::Ok
     }
 }
 
@@ -278,7 +278,7 @@ fn entry_for(request: &HttpRequest, action: &str) -> Entry {
         actor: "anonymous".to_string(),
         role: String::new(),
         action: action.to_string(),
-        outcome: "denied".to_string(),
+        outcome: Outcome::Denied,
         status: 0,
         subjects,
         reason: None,
@@ -340,11 +340,10 @@ async fn deny<B>(
 ) -> Result<ServiceResponse<EitherBody<B>>, Error> {
     entry.status = problem.status;
     entry.outcome = if problem.status == 503 {
-        "error"
+        Outcome::Error
     } else {
-        "denied"
-    }
-    .to_string();
+        Outcome::Denied
+    };
     entry.reason = Some(reason);
     if let Err(error) = security.audit.record(entry).await {
         tracing::error!(%error, "audit entry of a denied request not written");

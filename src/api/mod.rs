@@ -2,6 +2,7 @@
 
 mod access;
 pub mod admin;
+mod audit;
 mod batch;
 mod docs;
 pub mod guard;

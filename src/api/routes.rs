@@ -47,6 +47,7 @@ const SOURCES_AND_STEWARDS: &[Role] = &[Role::Integration, Role::Steward];
 const REVIEWERS: &[Role] = &[Role::Reviewer, Role::Steward];
 const STEWARDS: &[Role] = &[Role::Steward];
 const ADMINS: &[Role] = &[Role::Admin];
+const AUDITORS: &[Role] = &[Role::Auditor];
 
 /// Every route the server answers, in the order of `openapi/mpi.yaml`, with its access
 /// rule (the role matrix of the README). The table is the only way a handler is
@@ -173,6 +174,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Roles(REVIEWERS),
     ),
     route("GET", "/v1/events", "listEvents", Roles(INTEGRATION)),
+    route("GET", "/v1/audit", "listAudit", Roles(AUDITORS)),
     route("POST", "/v1/session", "signIn", Roles(REVIEWERS)),
     route("GET", "/v1/session", "getSession", Authenticated),
     route("DELETE", "/v1/session", "signOut", Authenticated),
@@ -236,6 +238,7 @@ fn handler(method: &str, path: &str) -> Route {
         ("POST", "/v1/review-tasks/{task_id}/release") => web::post().to(steward::release_task),
         ("POST", "/v1/review-tasks/{task_id}/decision") => web::post().to(steward::decide_task),
         ("GET", "/v1/events") => web::get().to(list_events),
+        ("GET", "/v1/audit") => web::get().to(super::audit::list_audit),
         ("POST", "/v1/session") => web::post().to(super::access::sign_in),
         ("GET", "/v1/session") => web::get().to(super::access::get_session),
         ("DELETE", "/v1/session") => web::delete().to(super::access::sign_out),

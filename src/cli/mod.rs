@@ -45,7 +45,7 @@ pub async fn audit_cli(
         actor: token::cli_actor(),
         role: "cli".to_string(),
         action: action.to_string(),
-        outcome: "ok".to_string(),
+        outcome: mpi::audit::Outcome::Ok,
         status: 0,
         subjects: subjects.to_vec(),
         reason: None,

@@ -3,6 +3,7 @@
 //! in `migrations/sqlite` and `migrations/postgres`, which are kept in step.
 
 pub mod access;
+pub mod audit;
 pub mod backup;
 pub mod bulk;
 pub mod events;

@@ -1,0 +1,58 @@
+//! Appending entries: one transaction that locks the head, chains the entries onto it
+//! and moves it.
+
+use crate::store::Store;
+use crate::store::audit::{self as rows, AuditRow};
+
+use super::chain::entry_hash;
+use super::entry::Entry;
+use super::error::AuditError;
+
+/// Appends `entries` in order, in one transaction; answers their seqs. The head row is
+/// written first, which takes the chain's write lock (SQLite: the database write lock,
+/// before anything is read; PostgreSQL: the row lock), so a concurrent appender in
+/// another process waits and then chains onto the new head instead of forking the chain.
+pub async fn append(store: &Store, entries: &[Entry]) -> Result<Vec<i64>, AuditError> {
+    if entries.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut tx = store.begin().await?;
+    rows::lock_head(&mut tx).await?;
+    let (head_seq, head_hash) = rows::head(&mut tx).await?;
+    let chained = chain(head_seq, &head_hash, entries);
+    for (row, entry) in chained.iter().zip(entries) {
+        let mut subjects: Vec<&str> = entry.subjects.iter().map(String::as_str).collect();
+        subjects.sort_unstable();
+        subjects.dedup();
+        rows::insert(&mut tx, row, &subjects).await?;
+    }
+    let last = chained.last().expect("entries is not empty");
+    rows::set_head(&mut tx, last.seq, &last.hash).await?;
+    tx.commit().await?;
+    Ok(chained.iter().map(|r| r.seq).collect())
+}
+
+/// The rows of `entries` chained onto the head `head_seq` / `head_hash`.
+pub(super) fn chain(head_seq: i64, head_hash: &str, entries: &[Entry]) -> Vec<AuditRow> {
+    let mut prev = head_hash.to_string();
+    let mut out = Vec::with_capacity(entries.len());
+    for (i, entry) in entries.iter().enumerate() {
+        let seq = head_seq + 1 + i as i64;
+        let hash = entry_hash(&prev, seq, entry);
+        out.push(AuditRow {
+            seq,
+            at: entry.at,
+            request_id: entry.request_id.clone(),
+            actor: entry.actor.clone(),
+            role: entry.role.clone(),
+            action: entry.action.clone(),
+            outcome: entry.outcome.as_str().to_string(),
+            status: i64::from(entry.status),
+            subjects: serde_json::to_string(&entry.subjects).expect("strings serialize"),
+            reason: entry.reason.clone(),
+            prev_hash: std::mem::replace(&mut prev, hash.clone()),
+            hash,
+        });
+    }
+    out
+}
