@@ -13,7 +13,7 @@ CREATE TABLE audit_log (
     role TEXT NOT NULL,
     -- what was done: record.register, person.read, auth.denied, token.create, …
     action TEXT NOT NULL,
-    outcome TEXT NOT NULL CHECK (outcome IN ('ok', 'denied', 'error')),
+    outcome TEXT NOT NULL CHECK (outcome IN ('ok', 'rejected', 'denied', 'error')),
     -- HTTP status, 0 for the command line
     status BIGINT NOT NULL,
     -- JSON array of subject ids ("person:P123", "record:HOSP_A/123", "task:42"); ids only
