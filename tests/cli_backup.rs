@@ -72,8 +72,8 @@ async fn backup_while_serving_restores_a_consistent_prefix() {
     let writer = {
         let (acknowledged, stop) = (acknowledged.clone(), stop.clone());
         let base = server.base.clone();
+        let client = server.client();
         tokio::spawn(async move {
-            let client = reqwest::Client::new();
             for n in 0..5_000 {
                 if stop.load(Ordering::SeqCst) {
                     break;
@@ -133,7 +133,7 @@ async fn backup_while_serving_restores_a_consistent_prefix() {
     std::fs::create_dir_all(&restored).unwrap();
     std::fs::copy(&last, restored.join("mpi.db")).unwrap();
     let mut server = start(&restored, None).await;
-    let client = reqwest::Client::new();
+    let client = server.client();
     for n in 0..m {
         assert_eq!(status(&client, &server.base, n).await, 200, "B-{n} missing");
     }

@@ -83,12 +83,15 @@ pub async fn register_batch(
     let registered = service.register_batch(valid, "rest-batch").await?;
     for (index, outcome) in valid_at.into_iter().zip(registered) {
         results[index] = Some(match outcome {
-            Ok(answer) => ItemResult {
-                index,
-                status: 200,
-                result: Some(answer),
-                problem: None,
-            },
+            Ok(answer) => {
+                super::routes::registered(&request, &answer);
+                ItemResult {
+                    index,
+                    status: 200,
+                    result: Some(answer),
+                    problem: None,
+                }
+            }
             Err(error) => failed(index, Problem::from(error)),
         });
     }

@@ -303,6 +303,8 @@ fn unauthorized(error: &AuthError) -> Problem {
             "unavailable",
             "credentials cannot be checked right now; retry",
         ),
+        // who it is is proven; it may do nothing here
+        AuthError::NoRoles => Problem::new(StatusCode::FORBIDDEN, "forbidden", error.to_string()),
         other => Problem::new(StatusCode::UNAUTHORIZED, "unauthorized", other.to_string()),
     }
 }

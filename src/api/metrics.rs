@@ -86,8 +86,8 @@ impl Metrics {
         stats.by_class[class].fetch_add(1, Ordering::Relaxed);
     }
 
-    /// Counts a registration outcome (`linked`, `created`, `review`, `unchanged`) or the
-    /// grade of a match query's best candidate.
+    /// Counts a registration outcome (`linked`, `created`, `review`) or the grade of a
+    /// match query's best candidate (`certain`, `probable`, `possible`).
     pub fn outcome(&self, name: &str) {
         if let Some(c) = self.outcomes.get(name) {
             c.fetch_add(1, Ordering::Relaxed);
@@ -168,7 +168,7 @@ impl Metrics {
             "# HELP mpi_registrations_total Registrations by outcome."
         )?;
         writeln!(out, "# TYPE mpi_registrations_total counter")?;
-        for o in ["linked", "created", "review", "unchanged"] {
+        for o in ["linked", "created", "review"] {
             writeln!(
                 out,
                 "mpi_registrations_total{{outcome=\"{o}\"}} {}",

@@ -20,7 +20,7 @@ use actix_web::{App, HttpServer, web};
 
 use crate::identity::Service;
 pub use problem::Problem;
-pub use routes::{ROUTES, RouteSpec, read_body_up_to};
+pub use routes::{ROUTES, RouteSpec, matched, read_body_up_to};
 
 use crate::audit::AuditLog;
 use crate::auth::authenticate::Authenticator;

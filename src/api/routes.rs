@@ -5,7 +5,7 @@ use actix_web::http::{Method, header};
 use actix_web::{HttpRequest, HttpResponse, Route, web};
 use serde::Deserialize;
 
-use super::guard::{Guard, RouteLabel, Rule};
+use super::guard::{Guard, RouteLabel, Rule, audit_subjects};
 use super::problem::Problem;
 use super::steward;
 use crate::auth::{Access, Access::*, Role};
@@ -382,9 +382,31 @@ async fn register(
     let raw: RawRecord = parse(&read_body(payload).await?)?;
     let prepared = identity::prepare(raw)?.expecting(expected);
     let answer = service.register_prepared(prepared, "rest").await?;
+    registered(&request, &answer);
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag(answer.version)))
         .json(answer))
+}
+
+/// Counts a registration and names its record and person in the audit entry.
+pub(super) fn registered(request: &HttpRequest, answer: &identity::outcome::Registered) {
+    if let Some(metrics) = request.app_data::<web::Data<super::metrics::Metrics>>() {
+        metrics.outcome(answer.outcome.as_str());
+    }
+    audit_subjects(
+        request,
+        [
+            format!("record:{}/{}", answer.source, answer.source_id),
+            format!("person:{}", answer.person_id),
+        ]
+        .into_iter()
+        .chain(
+            answer
+                .candidate_persons
+                .iter()
+                .map(|p| format!("person:{p}")),
+        ),
+    );
 }
 
 /// The number in an entity tag as clients send it back: `"3"`, `W/"3"` or `3`.
@@ -494,7 +516,12 @@ fn default_count() -> usize {
     5
 }
 
-async fn match_record(service: web::Data<Service>, payload: web::Payload) -> Result<HttpResponse> {
+async fn match_record(
+    service: web::Data<Service>,
+    request: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse> {
+    let http = request;
     let request: MatchRequest = parse(&read_body(payload).await?)?;
     if request.count == 0 || request.count > 100 {
         return Err(Problem::new(
@@ -507,7 +534,23 @@ async fn match_record(service: web::Data<Service>, payload: web::Payload) -> Res
     let matches = service
         .match_record(&request.record, request.count, request.only_certain)
         .await?;
+    matched(&http, &matches);
     Ok(HttpResponse::Ok().json(serde_json::json!({ "matches": matches })))
+}
+
+/// Counts a match query by its best grade and names the persons answered in the audit
+/// entry.
+pub fn matched(request: &HttpRequest, matches: &[identity::outcome::PersonMatch]) {
+    if let (Some(metrics), Some(best)) = (
+        request.app_data::<web::Data<super::metrics::Metrics>>(),
+        matches.first(),
+    ) {
+        metrics.outcome(best.grade.as_str());
+    }
+    audit_subjects(
+        request,
+        matches.iter().map(|m| format!("person:{}", m.person_id)),
+    );
 }
 
 async fn get_person(service: web::Data<Service>, path: web::Path<String>) -> Result<HttpResponse> {

@@ -161,6 +161,10 @@ pub async fn search_persons(
     };
     let limit = query_number(&query, "limit", 20, 1..=50)? as usize;
     let persons = service.search_persons(&q, limit).await?;
+    super::guard::audit_subjects(
+        &request,
+        persons.iter().map(|p| format!("person:{}", p.person_id)),
+    );
     Ok(HttpResponse::Ok().json(serde_json::json!({ "persons": persons })))
 }
 

@@ -3,4 +3,4 @@
 pub mod record;
 pub mod value;
 
-pub use record::{FIELDS, RawRecord};
+pub use record::{FIELDS, RawRecord, max_chars};

@@ -44,7 +44,28 @@ pub struct RawRecord {
     pub postal_code: String,
 }
 
+/// The longest value, in characters, each field may hold (the API refuses longer ones).
+pub fn max_chars(field: &str) -> usize {
+    match field {
+        "source" => 64,
+        "record_id" | "source_id" => 128,
+        "given_name" | "middle_name" | "family_name" | "city" => 100,
+        "email" => 254,
+        "address_line" => 200,
+        _ => 32,
+    }
+}
+
 impl RawRecord {
+    /// The first field longer than `max_chars` allows, with its limit.
+    pub fn too_long(&self) -> Option<(&'static str, usize)> {
+        FIELDS.iter().find_map(|f| {
+            let limit = max_chars(f);
+            let value = self.get(f).unwrap_or("");
+            (value.len() > limit && value.chars().count() > limit).then_some((*f, limit))
+        })
+    }
+
     /// The value of a canonical field by name, `None` for an unknown name.
     pub fn get(&self, field: &str) -> Option<&str> {
         Some(match field {

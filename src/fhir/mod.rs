@@ -151,6 +151,7 @@ pub async fn match_patient(
     let matches = service
         .match_record(&raw, params.count, params.only_certain)
         .await?;
+    crate::api::matched(&request, &matches);
     let base = base_url(&request);
     let mut entries = Vec::with_capacity(matches.len());
     for m in &matches {

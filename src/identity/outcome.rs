@@ -69,6 +69,26 @@ pub struct Registered {
     pub warnings: Vec<Warning>,
 }
 
+impl Grade {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Grade::Certain => "certain",
+            Grade::Probable => "probable",
+            Grade::Possible => "possible",
+        }
+    }
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Linked => "linked",
+            Outcome::Created => "created",
+            Outcome::Review => "review",
+        }
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for Outcome {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;

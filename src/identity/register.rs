@@ -62,6 +62,12 @@ pub fn prepare(raw: RawRecord) -> Result<Prepared, ServiceError> {
 
 /// Validates a query record: a birth date, if given, must be a real date.
 pub fn check_for_match(raw: &RawRecord) -> Result<(NormalizedRecord, Vec<Warning>), ServiceError> {
+    if let Some((field, limit)) = raw.too_long() {
+        return Err(invalid(
+            field,
+            &format!("is longer than {limit} characters"),
+        ));
+    }
     let (normalized, issues) = normalize(raw);
     if let Some(bad) = issues.iter().find(|i| {
         i.field == "birth_date" && i.problem == crate::domain::value::ValueError::Unparseable

@@ -119,8 +119,14 @@ impl Store {
     }
 
     /// Starts a transaction. Identity changes and their events go in one.
+    /// On SQLite the transaction takes the write lock at once (`BEGIN IMMEDIATE`): a
+    /// transaction that reads and then writes would otherwise fail with "database is
+    /// locked" when another writer (the audit log, another process) committed meanwhile.
     pub async fn begin(&self) -> Result<Tx<'static>, StoreError> {
-        Ok(self.pool.begin().await?)
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
     }
 }
 

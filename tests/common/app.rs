@@ -52,6 +52,7 @@ fn builder_with(key: &str) -> reqwest::ClientBuilder {
 }
 
 pub async fn spawn_app_with(backend: Backend, options: mpi::api::ServerOptions) -> TestApp {
+    super::logs::init();
     let db = match backend {
         Backend::Sqlite => db::sqlite(),
         Backend::Postgres => db::postgres().await,
@@ -103,11 +104,13 @@ impl TestApp {
     }
 
     pub async fn post(&self, path: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
+        super::logs::record_phi(&body.to_string());
         self.send(self.client.post(format!("{}{path}", self.base)).json(body))
             .await
     }
 
     pub async fn post_raw(&self, path: &str, body: &str) -> (u16, serde_json::Value) {
+        super::logs::record_phi(body);
         self.send(
             self.client
                 .post(format!("{}{path}", self.base))
@@ -123,6 +126,7 @@ impl TestApp {
         content_type: &str,
         body: String,
     ) -> (u16, serde_json::Value) {
+        super::logs::record_phi(&body);
         self.send(
             self.client
                 .post(format!("{}{path}", self.base))
@@ -133,6 +137,8 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> (u16, serde_json::Value) {
+        // search terms in the query string are patient data too
+        record_query_phi(path);
         self.send(self.client.get(format!("{}{path}", self.base)))
             .await
     }
@@ -207,6 +213,7 @@ impl TestApp {
         body: &serde_json::Value,
         if_match: Option<&str>,
     ) -> (u16, Option<String>, serde_json::Value) {
+        super::logs::record_phi(&body.to_string());
         let client = self.client_as(actor, "steward").await;
         let mut request = client.post(format!("{}{path}", self.base)).json(body);
         if let Some(tag) = if_match {
@@ -218,5 +225,28 @@ impl TestApp {
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
         (status, etag, value)
+    }
+}
+
+/// Records the values of `name`, `birth_date` and `identifier` query parameters.
+fn record_query_phi(path: &str) {
+    let Some((_, query)) = path.split_once('?') else {
+        return;
+    };
+    for pair in query.split('&') {
+        if let Some((k, v)) = pair.split_once('=')
+            && [
+                "name",
+                "birth_date",
+                "identifier",
+                "family",
+                "given",
+                "birthdate",
+            ]
+            .contains(&k)
+        {
+            let v = v.replace('+', " ");
+            super::logs::record_phi(&serde_json::json!({ "given_name": v }).to_string());
+        }
     }
 }

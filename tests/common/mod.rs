@@ -65,6 +65,7 @@ pub fn febrl_truth(files: &[&str], out: &Path) {
 pub mod app;
 pub mod db;
 pub mod jwt;
+pub mod logs;
 pub mod server;
 
 /// Generates one test per backend from an async body taking the app.

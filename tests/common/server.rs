@@ -67,7 +67,10 @@ pub async fn start(data_dir: &std::path::Path, database_url: Option<&str>) -> Se
         .arg(data_dir)
         .env_remove("MPI_DATABASE_URL")
         .stdout(Stdio::null())
-        .stderr(Stdio::null());
+        .stderr(match super::logs::stderr_file("serve") {
+            Some(f) => Stdio::from(f),
+            None => Stdio::null(),
+        });
     if let Some(url) = database_url {
         command.args(["--database-url", url]);
     }
