@@ -16,6 +16,11 @@ pub async fn append(store: &Store, entries: &[Entry]) -> Result<Vec<i64>, AuditE
     if entries.is_empty() {
         return Ok(Vec::new());
     }
+    // on SQLite, take turns with this process's identity changes (see `Store::write_gate`)
+    let _turn = match store.backend {
+        crate::store::Backend::Sqlite => Some(store.write_gate.lock().await),
+        crate::store::Backend::Postgres => None,
+    };
     let mut tx = store.begin().await?;
     rows::lock_head(&mut tx).await?;
     let (head_seq, head_hash) = rows::head(&mut tx).await?;

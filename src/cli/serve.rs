@@ -79,7 +79,8 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         }
         let scheme = if args.tls_cert.is_some() { "https" } else { "http" };
         let base = format!("{scheme}://{}", args.bind);
-        eprintln!(
+        // stdout is for people (addresses, keys); stderr carries the JSON logs
+        println!(
             "mpi {} serving on {base} (data in {}, model {})\n  review queue (browser): {base}/ui\n  API documentation: {base}/docs\n  try: curl {base}/readyz",
             env!("CARGO_PKG_VERSION"),
             args.state.data_dir.display(),
@@ -175,7 +176,7 @@ async fn load_demo(service: &Arc<Service>) -> anyhow::Result<Vec<(String, String
             loaded += 1;
         }
         service.commit_index().await?;
-        eprintln!("loaded {loaded} sample records");
+        println!("loaded {loaded} sample records");
     }
     let existing = keys::list(&service.store).await?;
     let mut minted = Vec::new();

@@ -45,7 +45,7 @@ impl Service {
         prepared: Vec<Result<Prepared, ServiceError>>,
         provenance: &str,
     ) -> Result<Vec<Result<Registered, ServiceError>>, ServiceError> {
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_write().await?;
         let mut applied = Vec::new();
         let done = self
             .batch_in(&mut tx, prepared, provenance, &mut applied)

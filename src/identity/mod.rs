@@ -102,7 +102,7 @@ pub struct Service {
     matcher: RwLock<Matcher>,
     /// Identity changes are serialized, so two registrations of one new patient cannot
     /// both create a person.
-    register: tokio::sync::Mutex<()>,
+    register: std::sync::Arc<tokio::sync::Mutex<()>>,
     /// Single registrations waiting to be committed together.
     queue: group::Queue,
 }
@@ -155,10 +155,10 @@ impl Service {
             }
         };
         let service = Service {
+            register: store.write_gate.clone(),
             store,
             index,
             matcher: RwLock::new(Matcher::new(model, TermFrequencies::default())),
-            register: tokio::sync::Mutex::new(()),
             queue: group::Queue::default(),
         };
         service.load(rebuild).await?;
@@ -409,7 +409,7 @@ impl Service {
         expected: Option<Precondition>,
     ) -> Result<(), ServiceError> {
         let _serial = self.register.lock().await;
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_write().await?;
         let row = records::get(&mut tx, source, source_id)
             .await?
             .ok_or_else(|| ServiceError::NotFound(format!("record {source}/{source_id}")))?;

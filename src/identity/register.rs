@@ -131,7 +131,7 @@ impl Service {
         prepared: Prepared,
         provenance: &str,
     ) -> Result<Registered, ServiceError> {
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_write().await?;
         let (answer, applied) = self
             .register_in(&mut tx, prepared, provenance, now_ms())
             .await?;

@@ -94,7 +94,11 @@ impl Service {
         } else {
             None
         };
-        let mut tx = self.store.begin().await?;
+        let mut tx = if open_tasks {
+            self.store.begin_write().await?
+        } else {
+            self.store.begin().await?
+        };
         let Some(link) = links::current(&mut tx, record_id).await? else {
             return Ok(());
         };

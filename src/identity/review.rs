@@ -314,7 +314,7 @@ impl Service {
         }
         // serialized with every identity change: on SQLite two writers would collide
         let _serial = self.register.lock().await;
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_write().await?;
         let now = now_ms();
         let task = task_row(&mut tx, id).await?;
         check_version(&task, expected)?;
@@ -354,7 +354,7 @@ impl Service {
             return Err(super::invalid("actor", "is required"));
         }
         let _serial = self.register.lock().await;
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_write().await?;
         let now = now_ms();
         let task = task_row(&mut tx, id).await?;
         check_version(&task, expected)?;

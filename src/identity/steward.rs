@@ -97,7 +97,7 @@ impl Service {
     ) -> Result<Changed, ServiceError> {
         require_reason(act)?;
         let _serial = self.register.lock().await;
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_write().await?;
         let now = now_ms();
         let row = active_record_row(&mut tx, source, source_id).await?;
         active_person(&mut tx, person_id).await?;
@@ -122,7 +122,7 @@ impl Service {
     ) -> Result<Changed, ServiceError> {
         require_reason(act)?;
         let _serial = self.register.lock().await;
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_write().await?;
         let now = now_ms();
         let row = active_record_row(&mut tx, source, source_id).await?;
         let person = self.new_person(&mut tx, now).await?;
@@ -147,7 +147,7 @@ impl Service {
     ) -> Result<Changed, ServiceError> {
         require_reason(act)?;
         let _serial = self.register.lock().await;
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_write().await?;
         let now = now_ms();
         let mut changed = Changed::default();
         self.merge_in(&mut tx, survivor, loser, act, &mut changed, now)
@@ -205,7 +205,7 @@ impl Service {
     pub async fn undo_merge(&self, merge_id: i64, act: Act<'_>) -> Result<Changed, ServiceError> {
         require_reason(act)?;
         let _serial = self.register.lock().await;
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_write().await?;
         let now = now_ms();
         let merge: Merge = st::merge_by_id(&mut tx, merge_id)
             .await?
@@ -280,7 +280,7 @@ impl Service {
             return Err(invalid("records", "must name at least one record"));
         }
         let _serial = self.register.lock().await;
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_write().await?;
         let now = now_ms();
         active_person(&mut tx, person_id).await?;
         let members = links::records_of(&mut tx, person_id).await?;
@@ -338,7 +338,7 @@ impl Service {
     ) -> Result<(Assertion, bool), ServiceError> {
         require_reason(act)?;
         let _serial = self.register.lock().await;
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_write().await?;
         let now = now_ms();
         let ra = record_row(&mut tx, a.0, a.1).await?;
         let rb = record_row(&mut tx, b.0, b.1).await?;
@@ -381,7 +381,7 @@ impl Service {
     pub async fn revoke_non_match(&self, id: i64, act: Act<'_>) -> Result<Assertion, ServiceError> {
         require_reason(act)?;
         let _serial = self.register.lock().await;
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_write().await?;
         let now = now_ms();
         let found = st::assertion_by_id(&mut tx, id)
             .await?

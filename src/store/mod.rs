@@ -52,6 +52,10 @@ pub enum StoreError {
 pub struct Store {
     pub pool: AnyPool,
     pub backend: Backend,
+    /// Writers of this process take turns here, first come first served: identity changes
+    /// (the service's registration lock) and, on SQLite, the audit log. SQLite's own busy
+    /// wait is not fair, and a long batch of registrations could starve the audit writer.
+    pub write_gate: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -97,7 +101,11 @@ impl Store {
             })
             .connect_with(options)
             .await?;
-        Ok(Store { pool, backend })
+        Ok(Store {
+            pool,
+            backend,
+            write_gate: Default::default(),
+        })
     }
 
     /// Applies the migrations not yet applied; returns how many ran.
@@ -119,10 +127,16 @@ impl Store {
     }
 
     /// Starts a transaction. Identity changes and their events go in one.
-    /// On SQLite the transaction takes the write lock at once (`BEGIN IMMEDIATE`): a
-    /// transaction that reads and then writes would otherwise fail with "database is
-    /// locked" when another writer (the audit log, another process) committed meanwhile.
+    /// A transaction that reads only (or whose first statement writes).
     pub async fn begin(&self) -> Result<Tx<'static>, StoreError> {
+        Ok(self.pool.begin().await?)
+    }
+
+    /// A transaction that reads and then writes. On SQLite it takes the write lock at
+    /// once (`BEGIN IMMEDIATE`, waiting its turn): a deferred one would fail with "database
+    /// is locked" when another writer (the audit log, another process) committed between
+    /// its read and its write.
+    pub async fn begin_write(&self) -> Result<Tx<'static>, StoreError> {
         Ok(match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
