@@ -33,6 +33,9 @@ async fn audit(app: &TestApp, query: &str) -> Vec<Value> {
     v["entries"].as_array().unwrap().clone()
 }
 
+/// (request id, action, actor, role, status, subjects the entry must name)
+type Expected = (String, &'static str, &'static str, &'static str, u16, Vec<String>);
+
 both!(
     every_audited_action_leaves_its_entry,
     |app: TestApp| async move {
@@ -42,7 +45,7 @@ both!(
         let sam = app.client_as("sam", "steward").await;
         let root = app.client_as("root", "admin").await;
         // (request id, expected action, actor, role, status, subjects it must name)
-        let mut expected: Vec<(String, &str, &str, &str, u16, Vec<String>)> = Vec::new();
+        let mut expected: Vec<Expected> = Vec::new();
 
         let (s, id, first) = send(
             engine
