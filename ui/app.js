@@ -1,6 +1,9 @@
 // mpi review and stewardship page. Plain JavaScript, no dependencies, served from the
-// binary. Every change is sent with the reviewer's name (X-Actor); errors are shown in
-// the alert at the top, never swallowed. Patient data only ever enters the page as text.
+// binary. It signs in with a reviewer or steward API key (sent once, never kept) and then
+// works with the session cookie the server sets (HttpOnly, so out of this script's reach)
+// plus the session's CSRF token, kept in memory and sent as X-CSRF-Token with every
+// change; the server records every change under the key's name. Errors are shown in the
+// alert at the top, never swallowed. Patient data only ever enters the page as text.
 "use strict";
 
 const FIELDS = [
@@ -23,12 +26,12 @@ const REASONS = {
 const main = document.getElementById("main");
 const errorBox = document.getElementById("error");
 const notice = document.getElementById("notice");
-const actorInput = document.getElementById("actor");
-actorInput.value = localStorage.getItem("mpi.actor") || "";
-actorInput.addEventListener("change", () => {
-  localStorage.setItem("mpi.actor", actorInput.value.trim());
-  clearMessages();
-});
+const nav = document.getElementById("nav");
+const who = document.getElementById("who");
+const whoActor = document.getElementById("who-actor");
+
+// The signed-in session: { actor, csrf } (memory only), or null when signed out.
+let session = null;
 
 // h("tag", {attr: value, onclick: fn}, child…): DOM nodes; strings become text nodes.
 function h(tag, attrs, ...children) {
@@ -51,13 +54,16 @@ function show(...nodes) {
   main.replaceChildren(...nodes.flat().filter((n) => n !== null && n !== undefined && n !== false));
 }
 
-function showError(message) {
+function showError(message, lead = "Could not complete: ") {
   errorBox.hidden = false;
-  errorBox.replaceChildren(h("strong", {}, "Could not complete: "), message);
+  errorBox.replaceChildren(h("strong", {}, lead), message);
   errorBox.focus?.();
 }
 function clearMessages() { errorBox.hidden = true; errorBox.textContent = ""; }
 function say(message) { notice.textContent = message; }
+
+// Thrown when the session turned out to be over: the sign-in form is already shown.
+class SignedOut extends Error {}
 
 class ApiError extends Error {
   constructor(status, problem) {
@@ -68,24 +74,36 @@ class ApiError extends Error {
   }
 }
 
-// Calls the API; a problem+json answer becomes an ApiError with its detail and field.
-async function api(method, path, body, headers) {
-  const init = { method, headers: Object.assign({ Accept: "application/json" }, headers || {}) };
+// Reads a response's body: JSON, or the text as a problem's detail.
+async function readBody(response) {
+  const text = await response.text();
+  try { return text ? JSON.parse(text) : null; } catch (_) { return { detail: text }; }
+}
+
+// Calls the API with the session (cookie, and the CSRF token on every change); a
+// problem+json answer becomes an ApiError with its detail and field. A 401 means the
+// session is over (expired, signed out elsewhere, key revoked): back to the sign-in form.
+async function api(method, path, payload, headers) {
+  if (!session) throw new SignedOut("signed out");
+  const init = {
+    method,
+    credentials: "same-origin",
+    headers: Object.assign({ Accept: "application/json" }, headers || {}),
+  };
   if (method !== "GET") {
-    const actor = actorInput.value.trim();
-    if (!actor) {
-      actorInput.focus();
-      throw new Error("enter your name (top right) before making changes");
+    init.headers["X-CSRF-Token"] = session.csrf;
+    if (method === "POST" || payload !== undefined) {
+      init.headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(payload || {});
     }
-    localStorage.setItem("mpi.actor", actor);
-    init.headers["X-Actor"] = actor;
-    init.headers["Content-Type"] = "application/json";
-    init.body = JSON.stringify(body || {});
   }
   const response = await fetch(path, init);
-  const text = await response.text();
-  let data = null;
-  try { data = text ? JSON.parse(text) : null; } catch (_) { data = { detail: text }; }
+  const data = await readBody(response);
+  if (response.status === 401) {
+    signedOut();
+    showError("your session has ended or its key was revoked; sign in again.", "Signed out: ");
+    throw new SignedOut("signed out");
+  }
   if (!response.ok) throw new ApiError(response.status, data || {});
   return { data, etag: response.headers.get("ETag"), url: response.url };
 }
@@ -93,7 +111,108 @@ async function api(method, path, body, headers) {
 // Runs an action, showing its error; answers true when it succeeded.
 async function attempt(action) {
   clearMessages();
-  try { await action(); return true; } catch (e) { showError(e.message); return false; }
+  try { await action(); return true; } catch (e) {
+    if (!(e instanceof SignedOut)) showError(e.message);
+    return false;
+  }
+}
+
+// ---- signing in and out ---------------------------------------------------------------
+
+function signedIn(answer) {
+  session = { actor: answer.actor, csrf: answer.csrf_token };
+  whoActor.textContent = answer.actor;
+  who.hidden = false;
+  nav.hidden = false;
+}
+
+// Forgets the session and shows the sign-in form (and nothing else).
+function signedOut() {
+  session = null;
+  current = null;
+  who.hidden = true;
+  nav.hidden = true;
+  showSignIn();
+}
+
+const SIGN_IN_ERRORS = {
+  401: "unknown or revoked key",
+  403: "this key cannot use the review page (needs reviewer or steward)",
+};
+
+function showSignIn() {
+  document.title = "Sign in · mpi";
+  const key = h("input", {
+    id: "api-key", name: "api-key", type: "password", required: true, autocomplete: "off",
+    spellcheck: "false", "aria-describedby": "api-key-help", size: 40,
+  });
+  const form = h("form", { id: "sign-in", class: "stack", "aria-label": "Sign in", onsubmit: (e) => {
+    e.preventDefault();
+    const secret = key.value.trim();
+    key.value = ""; // the key is sent once and never kept
+    signIn(secret, key);
+  } },
+  h("label", { for: "api-key" }, "API key", key),
+  h("span", { id: "api-key-help", class: "meta" },
+    "A reviewer or steward key (mpi_…). It is sent once to start a session and not kept by the page."),
+  h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, "Sign in")));
+  show(h("h1", { tabindex: "-1" }, "Sign in"), form);
+  key.focus();
+}
+
+async function signIn(secret, input) {
+  clearMessages();
+  say("");
+  let response;
+  try {
+    response = await fetch("/v1/session", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { Accept: "application/json", Authorization: `Bearer ${secret}` },
+    });
+  } catch (_) {
+    // a key that cannot even be sent as a header (or the server is unreachable)
+    showError("the key could not be sent; check it and the connection.", "Could not sign in: ");
+    input.focus();
+    return;
+  }
+  const data = await readBody(response);
+  if (!response.ok) {
+    showError(SIGN_IN_ERRORS[response.status] || new ApiError(response.status, data || {}).message,
+      "Could not sign in: ");
+    input.focus();
+    return;
+  }
+  signedIn(data);
+  await route();
+}
+
+async function signOut() {
+  const ok = await attempt(async () => { await api("DELETE", "/v1/session"); });
+  if (!ok) return;
+  signedOut();
+  say("Signed out.");
+}
+
+// On load: carries on with the session of the cookie (its CSRF token comes back from the
+// server), or shows the sign-in form.
+async function start() {
+  let response;
+  try {
+    response = await fetch("/v1/session", { credentials: "same-origin", headers: { Accept: "application/json" } });
+  } catch (e) {
+    signedOut();
+    showError(e.message);
+    return;
+  }
+  const data = await readBody(response);
+  if (response.ok && data?.credential === "session" && data.csrf_token) {
+    signedIn(data);
+    await route();
+    return;
+  }
+  signedOut();
+  if (response.status !== 401) showError(new ApiError(response.status, data || {}).message);
 }
 
 function age(ms) {
@@ -427,6 +546,7 @@ async function showPerson(id) {
 // ---- routing and keys -----------------------------------------------------------------
 
 async function route() {
+  if (!session) { showSignIn(); return; }
   const hash = location.hash || "#/queue";
   const [path] = hash.slice(1).split("?");
   const parts = path.split("/").filter(Boolean);
@@ -436,12 +556,13 @@ async function route() {
     else if (parts[0] === "search") await showSearch();
     else await showQueue();
   });
+  if (!session) return; // the session ended: the sign-in form has the focus
   const heading = main.querySelector("h1");
   if (heading) heading.focus();
 }
 
 document.addEventListener("keydown", (e) => {
-  if (e.ctrlKey || e.metaKey || e.altKey) return;
+  if (e.ctrlKey || e.metaKey || e.altKey || !session) return;
   const tag = (e.target.tagName || "").toLowerCase();
   if (tag === "input" || tag === "textarea" || tag === "select") return;
   const key = e.key.toLowerCase();
@@ -452,5 +573,6 @@ document.addEventListener("keydown", (e) => {
   else if (onTask && key === "f" && document.getElementById("defer")) { e.preventDefault(); decide("defer"); }
 });
 window.addEventListener("hashchange", route);
+document.getElementById("sign-out").addEventListener("click", signOut);
 errorBox.tabIndex = -1;
-route();
+start();
