@@ -62,6 +62,23 @@ pub struct ServeArgs {
     state: StateArgs,
 }
 
+/// Where `serve --demo` writes its demo keys, in the data folder.
+const DEMO_KEYS: &str = "demo-keys.env";
+
+/// Writes `text` to a new file only its owner may read.
+fn write_private(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(text.as_bytes())?;
+    Ok(())
+}
+
 /// The sample records loaded by `serve --demo`.
 const DEMO_CSV: &str = include_str!("../../testdata/small.csv");
 
@@ -75,7 +92,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         let service = Arc::new(Service::open(store, Some(index_dir.as_path()), model).await?);
         let mut keys_minted = first_start_admin(&service.store).await?;
         if args.demo {
-            keys_minted.extend(load_demo(&service).await?);
+            keys_minted.extend(load_demo(&service, &args.state.data_dir).await?);
         }
         let scheme = if args.tls_cert.is_some() { "https" } else { "http" };
         let base = format!("{scheme}://{}", args.bind);
@@ -166,8 +183,13 @@ async fn first_start_admin(store: &Store) -> anyhow::Result<Vec<(String, String)
 }
 
 /// Loads the sample records into an empty database and mints a demo steward and
-/// integration key (when no active keys of those names exist).
-async fn load_demo(service: &Arc<Service>) -> anyhow::Result<Vec<(String, String)>> {
+/// integration key (when no active keys of those names exist). The demo keys are also
+/// written to `DATA_DIR/demo-keys.env` (readable by the owner only) for the README's
+/// examples: `. data/demo-keys.env`.
+async fn load_demo(
+    service: &Arc<Service>,
+    data_dir: &std::path::Path,
+) -> anyhow::Result<Vec<(String, String)>> {
     if service.index.committed_docs() == 0 {
         let mut reader = csv::Reader::from_reader(DEMO_CSV.as_bytes());
         let mut loaded = 0;
@@ -180,6 +202,7 @@ async fn load_demo(service: &Arc<Service>) -> anyhow::Result<Vec<(String, String
     }
     let existing = keys::list(&service.store).await?;
     let mut minted = Vec::new();
+    let mut env_lines = Vec::new();
     for (name, role) in [
         ("demo-steward", Role::Steward),
         ("demo-integration", Role::Integration),
@@ -193,7 +216,19 @@ async fn load_demo(service: &Arc<Service>) -> anyhow::Result<Vec<(String, String
         let (info, key) =
             keys::create(&service.store, name, Roles::of(&[role]), "mpi serve --demo").await?;
         super::audit_cli(&service.store, "createToken", &[format!("key:{}", info.id)]).await?;
-        minted.push((format!("Demo {} key '{name}'", role.name()), key));
+        let var = format!("MPI_DEMO_{}", role.name().to_uppercase());
+        env_lines.push(format!("export {var}={key}\n"));
+        minted.push((
+            format!(
+                "Demo {} key '{name}' (also ${var} in {})",
+                role.name(),
+                data_dir.join(DEMO_KEYS).display()
+            ),
+            key,
+        ));
+    }
+    if !env_lines.is_empty() {
+        write_private(&data_dir.join(DEMO_KEYS), &env_lines.concat())?;
     }
     Ok(minted)
 }
