@@ -119,8 +119,16 @@ impl Store {
     }
 
     /// Starts a transaction. Identity changes and their events go in one.
+    ///
+    /// On SQLite the transaction takes the write lock at once (`BEGIN IMMEDIATE`, waiting
+    /// up to the busy timeout): a deferred one that reads and then writes fails at its
+    /// first write with `database is locked` (SQLITE_BUSY_SNAPSHOT, no waiting) whenever
+    /// another connection — the audit writer, on every request — committed since its read.
     pub async fn begin(&self) -> Result<Tx<'static>, StoreError> {
-        Ok(self.pool.begin().await?)
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
     }
 }
 
