@@ -183,7 +183,7 @@ impl Authenticator {
         }
         if let Some(id) = &s.key_id {
             let key = access::key_by_id(&self.store.pool, id).await?;
-            if !key.is_some_and(|k| k.revoked_at.is_none()) {
+            if key.is_none_or(|k| k.revoked_at.is_some()) {
                 return Ok(None);
             }
         }

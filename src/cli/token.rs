@@ -78,8 +78,8 @@ pub fn run(command: TokenCommand) -> anyhow::Result<()> {
                     println!("{}", serde_json::to_string_pretty(&keys)?);
                 } else {
                     println!(
-                        "{:<12} {:<24} {:<28} {:<10} {}",
-                        "ID", "NAME", "ROLES", "STATE", "CREATED BY"
+                        "{:<12} {:<24} {:<28} {:<10} CREATED BY",
+                        "ID", "NAME", "ROLES", "STATE"
                     );
                     for k in keys {
                         let state = if k.revoked_at.is_some() {
