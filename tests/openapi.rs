@@ -47,6 +47,52 @@ fn every_route_is_documented_and_every_documented_route_exists() {
     );
 }
 
+/// The access rule in the code and the document agree: for every route, `x-mpi-roles`
+/// names exactly the roles its `Access` admits and `operationId` is its `operation`.
+#[test]
+fn every_operation_documents_its_roles_and_operation_id() {
+    let spec = spec();
+    let mut wrong = Vec::new();
+    for route in mpi::api::ROUTES {
+        let op = &spec["paths"][route.path][route.method.to_lowercase()];
+        let at = format!("{} {}", route.method, route.path);
+        assert!(op.is_object(), "{at} is not in openapi/mpi.yaml");
+        if op["operationId"] != route.operation {
+            wrong.push(format!(
+                "{at}: operationId {} but the route's operation is {}",
+                op["operationId"], route.operation
+            ));
+        }
+        let documented: Option<BTreeSet<&str>> = op["x-mpi-roles"]
+            .as_array()
+            .map(|roles| roles.iter().filter_map(Value::as_str).collect());
+        let admitted: BTreeSet<&str> = route.access.roles().iter().map(|r| r.name()).collect();
+        match documented {
+            None => wrong.push(format!("{at}: no x-mpi-roles list")),
+            Some(d) if d != admitted => wrong.push(format!(
+                "{at}: x-mpi-roles {d:?} but the route admits {admitted:?}"
+            )),
+            Some(_) => {}
+        }
+        let public = route.access == mpi::auth::Access::Public;
+        let security = op.get("security").and_then(Value::as_array);
+        if public != security.is_some_and(|s| s.is_empty()) {
+            wrong.push(format!(
+                "{at}: `security: []` must mark exactly the public routes"
+            ));
+        }
+        if !public {
+            let responses = &op["responses"];
+            for status in ["401", "403", "429", "503"] {
+                if !responses[status].is_object() {
+                    wrong.push(format!("{at}: does not document {status}"));
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
 #[test]
 fn every_operation_documents_its_errors() {
     for (path, item) in spec()["paths"].as_object().unwrap() {

@@ -241,3 +241,34 @@ async fn an_unknown_database_scheme_is_a_clear_error() {
     let err = Store::connect("mysql://localhost/x").await.unwrap_err();
     assert!(err.to_string().contains("sqlite: or postgres://"), "{err}");
 }
+
+/// A write transaction (`begin_write`) that reads and then writes is not failed by another connection's commit
+/// in between (on SQLite a deferred transaction was: `database is locked`, code 517, at
+/// its first write; the audit writer commits on every request).
+#[tokio::test]
+async fn sqlite_a_transaction_that_reads_then_writes_survives_a_concurrent_commit() {
+    let db = db::sqlite();
+    let store = store(&db.url).await;
+    let mut tx = store.begin_write().await.unwrap();
+    assert!(
+        records::get(&mut tx, "HOSP_C", "R1")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let pool = store.pool.clone();
+    let concurrent = tokio::spawn(async move {
+        sqlx::query(
+            "INSERT INTO api_keys (id, name, roles, secret_hash, created_at, created_by) \
+             VALUES ('k1', 'other', 'admin', 'h', 0, 'test')",
+        )
+        .execute(&pool)
+        .await
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    records::put_version(&mut tx, "HOSP_C", "R1", "{}", "h", "rest", now_ms())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    concurrent.await.unwrap().unwrap();
+}
