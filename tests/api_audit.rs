@@ -34,7 +34,14 @@ async fn audit(app: &TestApp, query: &str) -> Vec<Value> {
 }
 
 /// (request id, action, actor, role, status, subjects the entry must name)
-type Expected = (String, &'static str, &'static str, &'static str, u16, Vec<String>);
+type Expected = (
+    String,
+    &'static str,
+    &'static str,
+    &'static str,
+    u16,
+    Vec<String>,
+);
 
 both!(
     every_audited_action_leaves_its_entry,

@@ -8,25 +8,42 @@
 
 mod common;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 
 /// Whether `value` occurs in `text` as a whole token (not inside a longer word or
-/// number), so that "Lee" does not match "sleep" nor "02118" a duration of 0.021184.
+/// number), so that "Lee" does not match "sleep" nor "02118" a duration of 0.021184 or
+/// 4.02118.
 fn occurs(text: &str, value: &str) -> bool {
     let bytes = text.as_bytes();
+    // a character that continues a word or a number (a '.' between digits does)
+    let joins = |i: usize, toward: isize| {
+        let c = bytes[i];
+        c.is_ascii_alphanumeric()
+            || (c == b'.'
+                && i.checked_add_signed(toward)
+                    .and_then(|j| bytes.get(j))
+                    .is_some_and(u8::is_ascii_digit))
+    };
     let mut from = 0;
     while let Some(i) = text[from..].find(value) {
         let start = from + i;
         let end = start + value.len();
-        let before = start == 0 || !bytes[start - 1].is_ascii_alphanumeric();
-        let after = end == bytes.len() || !bytes[end].is_ascii_alphanumeric();
+        let before = start == 0 || !joins(start - 1, -1);
+        let after = end == bytes.len() || !joins(end, 1);
         if before && after {
             return true;
         }
         from = start + 1;
     }
     false
+}
+
+/// The words (runs of letters and digits) of `text`.
+fn words(text: &str) -> HashSet<&str> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect()
 }
 
 /// The values worth looking for: at least 3 characters, and not a bare number of fewer
@@ -36,10 +53,17 @@ fn worth_looking_for(value: &str) -> bool {
     v.chars().count() >= 3 && !(v.chars().all(|c| c.is_ascii_digit()) && v.len() < 5)
 }
 
-/// The patient values found in `log`.
+/// The patient values found in `log`. Only values whose every word is a word of the log
+/// are searched for, so that the scan stays fast on large logs.
 fn leaks<'a>(log: &str, values: &'a BTreeSet<String>) -> Vec<&'a str> {
+    let present = words(log);
     values
         .iter()
+        .filter(|v| {
+            v.split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .all(|w| present.contains(w))
+        })
         .filter(|v| occurs(log, v))
         .map(String::as_str)
         .collect()
