@@ -29,7 +29,10 @@ fn occurs(text: &str, value: &str) -> bool {
     while let Some(i) = text[from..].find(value) {
         let start = from + i;
         let end = start + value.len();
-        let before = start == 0 || !joins(start - 1, -1);
+        // a bare number after ':' is a port or a time, not a patient value
+        let port =
+            start > 0 && bytes[start - 1] == b':' && value.bytes().all(|b| b.is_ascii_digit());
+        let before = start == 0 || !(joins(start - 1, -1) || port);
         let after = end == bytes.len() || !joins(end, 1);
         if before && after {
             return true;
@@ -154,5 +157,7 @@ fn the_scanner_finds_a_planted_value_and_ignores_lookalikes() {
     let leaked = r#"{"message":"request failed","error":"bad name Halvorsen"}"#;
     assert_eq!(leaks(leaked, &values), vec!["Halvorsen"]);
     assert_eq!(leaks("born 1961-03-09.", &values), vec!["1961-03-09"]);
+    assert!(leaks("connecting to http://127.0.0.1:02118/", &values).is_empty());
+    assert_eq!(leaks(r#""postal_code":"02118""#, &values), vec!["02118"]);
     assert!(worth_looking_for("Kofi") && !worth_looking_for("12") && !worth_looking_for("1234"));
 }

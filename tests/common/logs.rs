@@ -32,7 +32,10 @@ pub fn init() {
         let file = std::fs::File::create(path).expect("log file");
         let _ = tracing_subscriber::fmt()
             .json()
-            .with_env_filter(tracing_subscriber::EnvFilter::new("debug"))
+            // the service at debug level, every crate; not the tests' own HTTP client
+            .with_env_filter(tracing_subscriber::EnvFilter::new(
+                "debug,reqwest=warn,hyper=warn,hyper_util=warn",
+            ))
             .with_writer(Mutex::new(file))
             .try_init();
     });
