@@ -108,12 +108,33 @@ pub async fn insert(
         query = query.bind(reason);
     }
     query.execute(&mut **tx).await?;
-    for subject in subject_ids {
-        sqlx::query("INSERT INTO audit_subjects (seq, subject) VALUES ($1, $2)")
-            .bind(row.seq)
-            .bind(*subject)
-            .execute(&mut **tx)
-            .await?;
+    insert_subjects(tx, row.seq, subject_ids).await
+}
+
+/// Subjects per statement: two parameters each, well under SQLite's and PostgreSQL's
+/// limits on parameters.
+const SUBJECTS_PER_STATEMENT: usize = 500;
+
+/// The subjects of entry `seq`, a few statements for all (one round trip each, not one
+/// per subject: a match names up to a hundred persons).
+async fn insert_subjects(
+    tx: &mut Tx<'_>,
+    seq: i64,
+    subject_ids: &[&str],
+) -> Result<(), StoreError> {
+    for chunk in subject_ids.chunks(SUBJECTS_PER_STATEMENT) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
+            .collect();
+        let sql = format!(
+            "INSERT INTO audit_subjects (seq, subject) VALUES {}",
+            values.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for subject in chunk {
+            query = query.bind(seq).bind(*subject);
+        }
+        query.execute(&mut **tx).await?;
     }
     Ok(())
 }
