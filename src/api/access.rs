@@ -151,8 +151,10 @@ pub async fn revoke_token(
 ) -> Result<HttpResponse> {
     let id = path.into_inner();
     // by id only (the command line also takes a name)
-    let known = keys::list(&service.store).await.map_err(store_problem)?;
-    if !known.iter().any(|k| k.id == id) {
+    let known = crate::store::access::key_by_id(&service.store.pool, &id)
+        .await
+        .map_err(store_problem)?;
+    if known.is_none() {
         return Err(Problem::new(
             StatusCode::NOT_FOUND,
             "not_found",

@@ -8,6 +8,7 @@ use actix_web::{HttpResponse, web};
 use serde::Serialize;
 
 use super::problem::Problem;
+use super::routes::only_known;
 use crate::audit::{AuditError, Filter, StoredEntry};
 use crate::identity::Service;
 
@@ -44,14 +45,7 @@ pub async fn list_audit(
 
 /// The filter a query string asks for; a bad value is a 400 naming its parameter.
 fn filter(query: &HashMap<String, String>) -> Result<Filter> {
-    if let Some(unknown) = query.keys().find(|k| !KNOWN.contains(&k.as_str())) {
-        return Err(Problem::new(
-            StatusCode::BAD_REQUEST,
-            "unknown_field",
-            format!("unknown query parameter '{unknown}'"),
-        )
-        .with_field(unknown.clone()));
-    }
+    only_known(query, &KNOWN)?;
     let word = |name: &str| -> Result<Option<String>> {
         match query.get(name).map(|v| v.trim()) {
             None => Ok(None),

@@ -597,6 +597,22 @@ pub(super) fn query_number(
         })
 }
 
+/// Refuses a query parameter not in `known` (400 naming it).
+pub(super) fn only_known(
+    query: &std::collections::HashMap<String, String>,
+    known: &[&str],
+) -> Result<()> {
+    match query.keys().find(|k| !known.contains(&k.as_str())) {
+        Some(unknown) => Err(Problem::new(
+            StatusCode::BAD_REQUEST,
+            "unknown_field",
+            format!("unknown query parameter '{unknown}'"),
+        )
+        .with_field(unknown.clone())),
+        None => Ok(()),
+    }
+}
+
 /// The query string as a map; an unreadable one is a 400 naming `query`.
 pub(super) fn query_map(
     request: &HttpRequest,
@@ -615,14 +631,7 @@ pub(super) fn query_map(
 
 async fn list_events(service: web::Data<Service>, request: HttpRequest) -> Result<HttpResponse> {
     let query = query_map(&request)?;
-    if let Some(unknown) = query.keys().find(|k| *k != "after" && *k != "limit") {
-        return Err(Problem::new(
-            StatusCode::BAD_REQUEST,
-            "unknown_field",
-            format!("unknown query parameter '{unknown}'"),
-        )
-        .with_field(unknown.clone()));
-    }
+    only_known(&query, &["after", "limit"])?;
     let after = query_number(&query, "after", 0, 0..=i64::MAX)?;
     let limit = query_number(&query, "limit", 100, 1..=1000)?;
     let query = EventsQuery { after, limit };

@@ -6,7 +6,7 @@ use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
 use super::problem::Problem;
-use super::routes::{parse, query_map, query_number, read_body, tag_number};
+use super::routes::{only_known, parse, query_map, query_number, read_body, tag_number};
 use crate::identity::{Act, PersonQuery, Service};
 use crate::review::{Decision, Reason};
 use crate::store::reviews::Filter;
@@ -74,14 +74,7 @@ pub async fn list_tasks(service: web::Data<Service>, request: HttpRequest) -> Re
         "limit",
         "offset",
     ];
-    if let Some(unknown) = query.keys().find(|k| !KNOWN.contains(&k.as_str())) {
-        return Err(Problem::new(
-            StatusCode::BAD_REQUEST,
-            "unknown_field",
-            format!("unknown query parameter '{unknown}'"),
-        )
-        .with_field(unknown.clone()));
-    }
+    only_known(&query, &KNOWN)?;
     let mut filter = Filter::default();
     if let Some(status) = query.get("status") {
         for s in status.split(',').map(str::trim) {
@@ -142,14 +135,7 @@ pub async fn search_persons(
 ) -> Result<HttpResponse> {
     let query = query_map(&request)?;
     const KNOWN: [&str; 4] = ["name", "birth_date", "identifier", "limit"];
-    if let Some(unknown) = query.keys().find(|k| !KNOWN.contains(&k.as_str())) {
-        return Err(Problem::new(
-            StatusCode::BAD_REQUEST,
-            "unknown_field",
-            format!("unknown query parameter '{unknown}'"),
-        )
-        .with_field(unknown.clone()));
-    }
+    only_known(&query, &KNOWN)?;
     let text = |name: &str| query.get(name).cloned().unwrap_or_default();
     for name in ["name", "birth_date", "identifier"] {
         check_length(name, query.get(name).map(String::as_str), 200)?;
