@@ -14,6 +14,8 @@ pub mod config;
 pub mod domain;
 /// FHIR R4 views of persons and `$match`.
 pub mod fhir;
+/// HL7 v2 messages (ER7): parse what feeds send, build ACK and RSP answers.
+pub mod hl7;
 /// Register, match, look up and steward identities (the online pipeline).
 pub mod identity;
 /// The Tantivy candidate index (derived from the store).
