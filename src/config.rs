@@ -19,6 +19,13 @@
 //! jwks_file = "/etc/mpi/jwks.json"                     # MPI_JWT_JWKS_FILE
 //! public_keys = ["/etc/mpi/idp.pem"]                   # MPI_JWT_PUBLIC_KEYS (comma-separated)
 //! roles_claim = "realm_access.roles"                   # MPI_JWT_ROLES_CLAIM
+//!
+//! [webhooks]                      # outbound identity events (all optional)
+//! initial_delay_ms = 1000         # MPI_WEBHOOK_INITIAL_DELAY_MS: wait after a first failure
+//! max_delay_ms = 600000           # MPI_WEBHOOK_MAX_DELAY_MS: longest wait between attempts
+//! max_attempts = 12               # MPI_WEBHOOK_MAX_ATTEMPTS: then the delivery is dead
+//! timeout = 10                    # MPI_WEBHOOK_TIMEOUT: seconds per request
+//! poll_interval_ms = 500          # MPI_WEBHOOK_POLL_INTERVAL_MS: new events and due retries
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -41,6 +48,18 @@ pub struct Settings {
     pub rate_burst: Option<f64>,
     pub request_timeout: Option<u64>,
     pub jwt: Option<JwtFile>,
+    pub webhooks: Option<WebhooksFile>,
+}
+
+/// The `[webhooks]` table.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhooksFile {
+    pub initial_delay_ms: Option<u64>,
+    pub max_delay_ms: Option<u64>,
+    pub max_attempts: Option<u32>,
+    pub timeout: Option<u64>,
+    pub poll_interval_ms: Option<u64>,
 }
 
 /// The `[jwt]` table.
@@ -132,6 +151,20 @@ impl Settings {
             }
             if let Some(v) = &jwt.roles_claim {
                 out.push(("MPI_JWT_ROLES_CLAIM", v.clone()));
+            }
+        }
+        if let Some(w) = &self.webhooks {
+            let numbers = [
+                ("MPI_WEBHOOK_INITIAL_DELAY_MS", w.initial_delay_ms),
+                ("MPI_WEBHOOK_MAX_DELAY_MS", w.max_delay_ms),
+                ("MPI_WEBHOOK_MAX_ATTEMPTS", w.max_attempts.map(u64::from)),
+                ("MPI_WEBHOOK_TIMEOUT", w.timeout),
+                ("MPI_WEBHOOK_POLL_INTERVAL_MS", w.poll_interval_ms),
+            ];
+            for (name, v) in numbers {
+                if let Some(v) = v {
+                    out.push((name, v.to_string()));
+                }
             }
         }
         out

@@ -30,3 +30,5 @@ pub mod review;
 pub mod store;
 /// Synthetic patient records with ground truth and hard cases.
 pub mod synth;
+/// Outbound identity events: webhook subscriptions, signed ordered delivery, retries.
+pub mod webhooks;

@@ -49,6 +49,7 @@ fn concrete(path: &str) -> String {
         .replace("{merge_id}", "999999")
         .replace("{assertion_id}", "999999")
         .replace("{key_id}", "k-none")
+        .replace("{subscription_id}", "999999")
 }
 
 async fn call(client: &reqwest::Client, base: &str, method: &str, path: &str) -> (u16, String) {

@@ -51,6 +51,8 @@ pub struct Metrics {
     routes: HashMap<(&'static str, &'static str), RouteStats>,
     unmatched: RouteStats,
     outcomes: HashMap<&'static str, AtomicU64>,
+    /// The webhook worker's delivery counts.
+    webhooks: std::sync::Arc<crate::webhooks::Counters>,
 }
 
 /// Registration outcomes and match grades counted.
@@ -73,7 +75,14 @@ impl Metrics {
                 .collect(),
             unmatched: RouteStats::default(),
             outcomes: OUTCOMES.iter().map(|o| (*o, AtomicU64::new(0))).collect(),
+            webhooks: Default::default(),
         }
+    }
+
+    /// The same, showing the counts of the webhook worker `counters`.
+    pub fn with_webhooks(mut self, counters: std::sync::Arc<crate::webhooks::Counters>) -> Metrics {
+        self.webhooks = counters;
+        self
     }
 
     /// Counts a finished request.
@@ -99,6 +108,7 @@ impl Metrics {
         let mut out = String::new();
         let _ = self.render_requests(&mut out);
         let _ = self.render_outcomes(&mut out);
+        let _ = self.render_webhooks(&mut out);
         let _ = render_state(&mut out, service).await;
         out
     }
@@ -185,6 +195,22 @@ impl Metrics {
                 out,
                 "mpi_match_queries_total{{grade=\"{g}\"}} {}",
                 self.outcomes[g].load(Ordering::Relaxed)
+            )?;
+        }
+        Ok(())
+    }
+
+    fn render_webhooks(&self, out: &mut String) -> std::fmt::Result {
+        let (delivered, failed, dead) = self.webhooks.snapshot();
+        writeln!(
+            out,
+            "# HELP mpi_webhook_deliveries_total Webhook delivery attempts by result: delivered, failed (to be retried or dead), dead (dead-lettered)."
+        )?;
+        writeln!(out, "# TYPE mpi_webhook_deliveries_total counter")?;
+        for (result, n) in [("delivered", delivered), ("failed", failed), ("dead", dead)] {
+            writeln!(
+                out,
+                "mpi_webhook_deliveries_total{{result=\"{result}\"}} {n}"
             )?;
         }
         Ok(())

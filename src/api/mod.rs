@@ -12,6 +12,7 @@ pub mod request_id;
 mod routes;
 mod steward;
 mod ui;
+mod webhooks;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -59,6 +60,8 @@ pub struct ServerOptions {
     pub shutdown_timeout: Duration,
     /// Serve HTTPS with this configuration (see `auth::tls::server_config`).
     pub tls: Option<rustls::ServerConfig>,
+    /// How webhook deliveries are made and retried.
+    pub webhooks: crate::webhooks::WebhookOptions,
 }
 
 impl Default for ServerOptions {
@@ -71,6 +74,7 @@ impl Default for ServerOptions {
             shown: ShownConfig::default(),
             shutdown_timeout: Duration::from_secs(30),
             tls: None,
+            webhooks: Default::default(),
         }
     }
 }
@@ -85,7 +89,11 @@ struct Shared {
 }
 
 impl Shared {
-    fn new(service: Arc<Service>, options: ServerOptions) -> Shared {
+    fn new(
+        service: Arc<Service>,
+        options: ServerOptions,
+        webhooks: Arc<crate::webhooks::Counters>,
+    ) -> Shared {
         let mut shown = options.shown;
         shown.model_version = service.model_version();
         shown.database = format!("{:?}", service.store.backend).to_lowercase();
@@ -105,7 +113,9 @@ impl Shared {
             secure_cookies: options.secure_cookies,
         };
         Shared {
-            metrics: Arc::new(Metrics::new(ROUTES.iter().map(|r| (r.method, r.path)))),
+            metrics: Arc::new(
+                Metrics::new(ROUTES.iter().map(|r| (r.method, r.path))).with_webhooks(webhooks),
+            ),
             security: Arc::new(security),
             shown: Arc::new(shown),
             service,
@@ -161,20 +171,22 @@ pub fn server(
     server_with(service, listener, ServerOptions::default())
 }
 
-/// The HTTP server on an open listener, the index committer running.
+/// The HTTP server on an open listener, the index committer and the webhook delivery
+/// worker running.
 pub fn server_with(
     service: Arc<Service>,
     listener: std::net::TcpListener,
     options: ServerOptions,
 ) -> std::io::Result<actix_web::dev::Server> {
     spawn_index_committer(service.clone(), INDEX_COMMIT_INTERVAL);
+    let webhooks = crate::webhooks::worker::spawn(service.store.clone(), options.webhooks);
     let shutdown = options.shutdown_timeout;
     let mut options = options;
     let tls = options.tls.take();
     if tls.is_some() {
         options.secure_cookies = true;
     }
-    let shared = Shared::new(service, options);
+    let shared = Shared::new(service, options, webhooks);
     let server = HttpServer::new(move || {
         App::new()
             .wrap(actix_web::middleware::from_fn(request_id::track))

@@ -186,6 +186,42 @@ pub const ROUTES: &[RouteSpec] = &[
         "revokeToken",
         Roles(ADMINS),
     ),
+    route(
+        "POST",
+        "/v1/subscriptions",
+        "createSubscription",
+        Roles(ADMINS),
+    ),
+    route(
+        "GET",
+        "/v1/subscriptions",
+        "listSubscriptions",
+        Roles(ADMINS),
+    ),
+    route(
+        "GET",
+        "/v1/subscriptions/{subscription_id}",
+        "getSubscription",
+        Roles(ADMINS),
+    ),
+    route(
+        "DELETE",
+        "/v1/subscriptions/{subscription_id}",
+        "deactivateSubscription",
+        Roles(ADMINS),
+    ),
+    route(
+        "GET",
+        "/v1/subscriptions/{subscription_id}/dead-letters",
+        "listDeadLetters",
+        Roles(ADMINS),
+    ),
+    route(
+        "POST",
+        "/v1/subscriptions/{subscription_id}/dead-letters:replay",
+        "replayDeadLetters",
+        Roles(ADMINS),
+    ),
     route("GET", "/v1/admin/config", "getConfig", Roles(ADMINS)),
     route("GET", "/metrics", "getMetrics", Roles(ADMINS)),
     route("GET", "/openapi.yaml", "getOpenApiDocument", Authenticated),
@@ -245,6 +281,20 @@ fn handler(method: &str, path: &str) -> Route {
         ("GET", "/v1/tokens") => web::get().to(super::access::list_tokens),
         ("POST", "/v1/tokens") => web::post().to(super::access::create_token),
         ("POST", "/v1/tokens/{key_id}/revoke") => web::post().to(super::access::revoke_token),
+        ("POST", "/v1/subscriptions") => web::post().to(super::webhooks::create_subscription),
+        ("GET", "/v1/subscriptions") => web::get().to(super::webhooks::list_subscriptions),
+        ("GET", "/v1/subscriptions/{subscription_id}") => {
+            web::get().to(super::webhooks::get_subscription)
+        }
+        ("DELETE", "/v1/subscriptions/{subscription_id}") => {
+            web::delete().to(super::webhooks::delete_subscription)
+        }
+        ("GET", "/v1/subscriptions/{subscription_id}/dead-letters") => {
+            web::get().to(super::webhooks::list_dead_letters)
+        }
+        ("POST", "/v1/subscriptions/{subscription_id}/dead-letters:replay") => {
+            web::post().to(super::webhooks::replay_dead_letters)
+        }
         ("GET", "/v1/admin/config") => web::get().to(super::admin::get_config),
         ("GET", "/metrics") => web::get().to(super::admin::get_metrics),
         ("GET", "/openapi.yaml") => web::get().to(super::docs::openapi_yaml),

@@ -58,6 +58,22 @@ pub struct ServeArgs {
     /// Identity provider: the claim holding the roles (dotted path, e.g. realm_access.roles).
     #[arg(long, env = "MPI_JWT_ROLES_CLAIM", default_value = "roles")]
     jwt_roles_claim: String,
+    /// Webhooks: milliseconds to wait after a delivery's first failure (doubled after
+    /// each further one, with jitter).
+    #[arg(long, env = "MPI_WEBHOOK_INITIAL_DELAY_MS", default_value_t = 1000)]
+    webhook_initial_delay_ms: u64,
+    /// Webhooks: the longest wait between attempts, milliseconds.
+    #[arg(long, env = "MPI_WEBHOOK_MAX_DELAY_MS", default_value_t = 600_000)]
+    webhook_max_delay_ms: u64,
+    /// Webhooks: attempts before a delivery is dead-lettered.
+    #[arg(long, env = "MPI_WEBHOOK_MAX_ATTEMPTS", default_value_t = 12)]
+    webhook_max_attempts: u32,
+    /// Webhooks: seconds one delivery request may take (slower counts as a failure).
+    #[arg(long, env = "MPI_WEBHOOK_TIMEOUT", default_value_t = 10)]
+    webhook_timeout: u64,
+    /// Webhooks: how often to look for new events and due retries, milliseconds.
+    #[arg(long, env = "MPI_WEBHOOK_POLL_INTERVAL_MS", default_value_t = 500)]
+    webhook_poll_interval_ms: u64,
     #[command(flatten)]
     state: StateArgs,
 }
@@ -125,6 +141,26 @@ fn options(args: &ServeArgs) -> anyhow::Result<ServerOptions> {
     if args.request_timeout == 0 {
         anyhow::bail!("--request-timeout must be at least 1 second");
     }
+    if args.webhook_initial_delay_ms == 0
+        || args.webhook_max_delay_ms < args.webhook_initial_delay_ms
+        || args.webhook_max_attempts == 0
+        || args.webhook_timeout == 0
+        || args.webhook_poll_interval_ms == 0
+    {
+        anyhow::bail!(
+            "webhook settings: --webhook-initial-delay-ms, --webhook-max-attempts, --webhook-timeout and \
+             --webhook-poll-interval-ms must be at least 1, and --webhook-max-delay-ms at least the initial delay"
+        );
+    }
+    let webhooks = mpi::webhooks::WebhookOptions {
+        backoff: mpi::webhooks::Backoff {
+            initial: Duration::from_millis(args.webhook_initial_delay_ms),
+            cap: Duration::from_millis(args.webhook_max_delay_ms),
+            max_attempts: args.webhook_max_attempts,
+        },
+        timeout: Duration::from_secs(args.webhook_timeout),
+        poll_interval: Duration::from_millis(args.webhook_poll_interval_ms),
+    };
     let (jwt, identity_provider) = match (&args.jwt_issuer, &args.jwt_audience) {
         (Some(issuer), Some(audience)) => {
             let settings = mpi::auth::jwt::JwtSettings {
@@ -165,6 +201,7 @@ fn options(args: &ServeArgs) -> anyhow::Result<ServerOptions> {
         },
         shutdown_timeout: Duration::from_secs(30),
         tls,
+        webhooks,
     })
 }
 

@@ -12,6 +12,7 @@ pub mod persons;
 pub mod records;
 pub mod reviews;
 pub mod stewardship;
+pub mod webhooks;
 
 use std::path::Path;
 use std::str::FromStr;

@@ -66,6 +66,7 @@ pub mod app;
 pub mod db;
 pub mod jwt;
 pub mod logs;
+pub mod receiver;
 pub mod server;
 
 /// Generates one test per backend from an async body taking the app.
