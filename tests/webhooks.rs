@@ -288,7 +288,14 @@ both_with!(
                 .count()
         };
         until("p's event retried", || async { attempts_on_p() >= 3 }).await;
-        // p's later events wait behind the one being retried
+        // p's later events wait behind the one being retried: never even attempted
+        let failed: std::collections::BTreeSet<i64> = receiver
+            .attempts()
+            .iter()
+            .filter(|(_, answer)| *answer == "500")
+            .map(|(delivery, _)| *delivery)
+            .collect();
+        assert_eq!(failed.len(), 1, "only p's first event is tried: {failed:?}");
         assert!(
             receiver
                 .accepted()
@@ -569,3 +576,65 @@ both_with!(
         assert_eq!(r.status().as_u16(), 403);
     }
 );
+
+/// A delivery in flight when the process is killed is sent again by the next one: the
+/// cursor and the pending deliveries are in the database.
+async fn in_flight_delivery_survives_kill_9(database_url: Option<String>) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = database_url.as_deref();
+    let env = [
+        ("MPI_WEBHOOK_INITIAL_DELAY_MS", "50"),
+        ("MPI_WEBHOOK_MAX_DELAY_MS", "200"),
+        ("MPI_WEBHOOK_POLL_INTERVAL_MS", "30"),
+        ("MPI_WEBHOOK_TIMEOUT", "60"),
+    ];
+    let receiver = Receiver::start().await;
+    receiver.hang_all(true);
+    let mut server = common::server::start_with(dir.path(), url, &env).await;
+    let key = common::server::mint_key(dir.path(), url, "hook-admin", "admin");
+    let r = common::app::client_with(&key)
+        .post(format!("{}/v1/subscriptions", server.base))
+        .json(&json!({"url": receiver.url, "event_types": ["*"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 201);
+    let record = robert("HOSP_A", "A-1");
+    common::logs::record_phi(&record.to_string());
+    let r = server
+        .client()
+        .post(format!("{}/v1/records", server.base))
+        .json(&record)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    until("a delivery in flight", || async { receiver.hanging() >= 1 }).await;
+    server.kill();
+    until("the connection closed", || async {
+        receiver.hanging() == 0
+    })
+    .await;
+    receiver.hang_all(false);
+    assert!(receiver.accepted().is_empty());
+    let mut server = common::server::start_with(dir.path(), url, &env).await;
+    receiver.wait_for("both events", |got| got.len() == 2).await;
+    let kinds: Vec<String> = receiver
+        .accepted()
+        .iter()
+        .map(|r| r.kind().to_string())
+        .collect();
+    assert_eq!(kinds, vec!["person.created", "record.linked"]);
+    server.kill();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_flight_delivery_survives_kill_9_sqlite() {
+    in_flight_delivery_survives_kill_9(None).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_flight_delivery_survives_kill_9_postgres() {
+    let db = common::db::postgres().await;
+    in_flight_delivery_survives_kill_9(Some(db.url.clone())).await;
+}

@@ -55,6 +55,15 @@ pub fn free_port() -> u16 {
 }
 
 pub async fn start(data_dir: &std::path::Path, database_url: Option<&str>) -> Server {
+    start_with(data_dir, database_url, &[]).await
+}
+
+/// `start` with extra environment variables for `mpi serve`.
+pub async fn start_with(
+    data_dir: &std::path::Path,
+    database_url: Option<&str>,
+    env: &[(&str, &str)],
+) -> Server {
     let port = free_port();
     let mut command = Command::new(env!("CARGO_BIN_EXE_mpi"));
     command
@@ -66,6 +75,7 @@ pub async fn start(data_dir: &std::path::Path, database_url: Option<&str>) -> Se
         ])
         .arg(data_dir)
         .env_remove("MPI_DATABASE_URL")
+        .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(match super::logs::stderr_file("serve") {
             Some(f) => Stdio::from(f),
