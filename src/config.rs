@@ -209,6 +209,19 @@ mod tests {
                 ("MPI_DATA_DIR", "/srv/mpi".to_string())
             ]
         );
+        let hooks = dir.path().join("hooks.toml");
+        std::fs::write(
+            &hooks,
+            "[webhooks]\nmax_attempts = 3\ninitial_delay_ms = 250\n",
+        )
+        .unwrap();
+        assert_eq!(
+            Settings::load(&hooks).unwrap().as_env(),
+            vec![
+                ("MPI_WEBHOOK_INITIAL_DELAY_MS", "250".to_string()),
+                ("MPI_WEBHOOK_MAX_ATTEMPTS", "3".to_string())
+            ]
+        );
         let bad = dir.path().join("bad.toml");
         std::fs::write(&bad, "bnid = \"x\"\n").unwrap();
         let e = Settings::load(&bad).unwrap_err().to_string();
