@@ -7,12 +7,19 @@
 //! the field separator and field 2 the encoding characters, as the standard counts them.
 //! Values are stored unescaped; `build` escapes them again on the way out.
 
+mod ack;
 mod build;
 mod escape;
 mod parse;
+mod patient;
 
-pub use build::MessageBuilder;
+pub use ack::{AckCode, AckError, ErrorCode, Location, Sender, Severity, ack};
+pub use build::{MessageBuilder, timestamp};
 pub use escape::{escape, unescape};
+pub use patient::{
+    Identifier, MappingError, Merge, PatientRecord, merges_of, mrg_segment, patient_of,
+    pid_field_of, pid_segment,
+};
 
 /// The delimiters a message declares in MSH-1 and MSH-2.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -186,10 +193,16 @@ impl Segment {
 }
 
 impl Field {
-    /// One repetition of these components.
+    /// One repetition of these components; no repetition when they are all empty (the
+    /// parsed form of an empty field).
     pub fn of(components: &[&str]) -> Field {
+        let repetition = Repetition::of(components);
         Field {
-            repetitions: vec![Repetition::of(components)],
+            repetitions: if repetition.components.is_empty() {
+                Vec::new()
+            } else {
+                vec![repetition]
+            },
         }
     }
 
@@ -206,10 +219,18 @@ impl Field {
 }
 
 impl Repetition {
-    /// One subcomponent per component.
+    /// One subcomponent per component; trailing empty components left out, as parsing
+    /// leaves them out.
     pub fn of(components: &[&str]) -> Repetition {
+        let used = components
+            .iter()
+            .rposition(|c| !c.is_empty())
+            .map_or(0, |i| i + 1);
         Repetition {
-            components: components.iter().map(|c| vec![c.to_string()]).collect(),
+            components: components[..used]
+                .iter()
+                .map(|c| vec![c.to_string()])
+                .collect(),
         }
     }
 
