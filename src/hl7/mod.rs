@@ -129,6 +129,12 @@ impl Message {
         parse::message(text)
     }
 
+    /// Parses a message as received: bytes in the character set MSH-18 declares (ISO
+    /// 8859-1, else UTF-8; undeclared bytes that are not UTF-8 are read as ISO 8859-1).
+    pub fn parse_bytes(bytes: &[u8]) -> Result<Message, ParseError> {
+        parse::message(&parse::decode(bytes))
+    }
+
     /// The first segment with this id.
     pub fn segment(&self, id: &str) -> Option<&Segment> {
         self.segments.iter().find(|s| s.id == id)

@@ -11,10 +11,14 @@ use super::{Delimiters, Field, Header, Message, ParseError, Repetition, Segment,
 pub(super) const NOT_VERSION_2: &str = "only HL7 version 2 is supported";
 
 pub(super) fn message(text: &str) -> Result<Message, ParseError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut lines = text
-        .split(['\r', '\n'])
-        .filter(|line| !line.trim().is_empty());
+    // a byte-order mark, and MLLP's start block (VT) if the caller left it
+    let text = text.trim_start_matches(['\u{feff}', '\u{b}']);
+    // blank lines, and a line holding MLLP's end block (FS)
+    let mut lines = text.split(['\r', '\n']).filter(|line| {
+        !line
+            .trim_matches(|c: char| c.is_whitespace() || c == '\u{1c}')
+            .is_empty()
+    });
     let first = lines.next().ok_or(ParseError::NoHeader)?.trim_start();
     let Some(after_id) = first.strip_prefix("MSH") else {
         return Err(ParseError::NoHeader);
@@ -190,4 +194,41 @@ pub(super) fn header(message: &Message) -> Result<Header, ParseError> {
         processing_id: msh.text(11, 1).to_string(),
         version: version.to_string(),
     })
+}
+
+/// Bytes to text by MSH-18: ISO 8859-1 when it says so (`8859/1`, `ISO-8859-1`,
+/// `ISO IR100`), else UTF-8, read as ISO 8859-1 when the bytes are not UTF-8 (an
+/// undeclared 8-bit feed). MSH-18 is found in the first segment, which is ASCII.
+pub(super) fn decode(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    let latin1 = |b: &[u8]| b.iter().copied().map(char::from).collect::<String>().into();
+    if declares_latin1(bytes) {
+        return latin1(bytes);
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.into(),
+        Err(_) => latin1(bytes),
+    }
+}
+
+fn declares_latin1(bytes: &[u8]) -> bool {
+    let first = bytes
+        .split(|b| *b == b'\r' || *b == b'\n')
+        .find(|l| l.windows(3).any(|w| w == b"MSH"));
+    let Some(line) = first else {
+        return false;
+    };
+    let line = String::from_utf8_lossy(line);
+    let Some(start) = line.find("MSH") else {
+        return false;
+    };
+    let Some(sep) = line[start + 3..].chars().next() else {
+        return false;
+    };
+    // MSH-18 is the 17th piece after "MSH" (MSH-1 is the separator itself)
+    let charset = line[start + 3..].split(sep).nth(17).unwrap_or_default();
+    let first_charset = charset.split('~').next().unwrap_or_default().trim();
+    matches!(
+        first_charset.to_ascii_uppercase().as_str(),
+        "8859/1" | "ISO-8859-1" | "ISO_IR 100" | "ISO IR100" | "ISO-IR 100"
+    )
 }

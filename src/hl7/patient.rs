@@ -133,13 +133,9 @@ impl PatientRecord {
         next
     }
 
-    /// Where a canonical field is in the message, for an ERR segment.
-    pub fn error_at(&self, field: &str, problem: &str) -> AckError {
-        let code = if field == "birth_date" {
-            ErrorCode::DataType
-        } else {
-            ErrorCode::RequiredFieldMissing
-        };
+    /// An error about a canonical field (e.g. registration refused it), located at its
+    /// PID field for the ERR segment.
+    pub fn error_at(&self, field: &str, code: ErrorCode, problem: &str) -> AckError {
         match pid_field_of(field) {
             Some(n) => AckError::at(code, "PID", self.sequence, n, problem),
             None => AckError::general(code, problem),

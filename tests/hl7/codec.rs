@@ -377,3 +377,46 @@ fn encode_writes_delimiters_from_the_message_not_msh_fields() {
     m.segments[0].set_text(1, "X").set_text(2, "bogus");
     assert_eq!(m.encode(), "MSH|^~\\&|A|B\rPID|1\r");
 }
+
+#[test]
+fn mllp_framing_left_in_the_text_is_ignored() {
+    let plain = Message::parse("MSH|^~\\&|A\rPID|1\r").unwrap();
+    assert_eq!(
+        Message::parse("\u{b}MSH|^~\\&|A\rPID|1\r\u{1c}\r").unwrap(),
+        plain
+    );
+}
+
+#[test]
+fn bytes_are_read_in_the_declared_character_set() {
+    let head = "MSH|^~\\&|A|B|C|D|||ADT^A04|1|P|2.5|||||";
+    let family = |m: Message| m.segment("PID").unwrap().text(5, 1).to_string();
+    // ISO 8859-1 declared: é is one byte
+    let mut latin1 = format!("{head}|8859/1\rPID|1||7||Ren").into_bytes();
+    latin1.extend([0xE9, b'\r']);
+    assert_eq!(family(Message::parse_bytes(&latin1).unwrap()), "René");
+    // UTF-8 declared or undeclared
+    let utf8 = format!("{head}|UNICODE UTF-8\rPID|1||7||René\r");
+    assert_eq!(
+        family(Message::parse_bytes(utf8.as_bytes()).unwrap()),
+        "René"
+    );
+    let undeclared = format!("{head}\rPID|1||7||René\r");
+    assert_eq!(
+        family(Message::parse_bytes(undeclared.as_bytes()).unwrap()),
+        "René"
+    );
+    // undeclared bytes that are not UTF-8 are ISO 8859-1
+    let mut undeclared = format!("{head}\rPID|1||7||Ren").into_bytes();
+    undeclared.extend([0xE9, b'\r']);
+    assert_eq!(family(Message::parse_bytes(&undeclared).unwrap()), "René");
+    // a declaration in a repetition of MSH-18 counts by its first one
+    let mut repeated = format!("{head}|8859/1~ISO IR6\rPID|1||7||Ren").into_bytes();
+    repeated.extend([0xE9, b'\r']);
+    assert_eq!(family(Message::parse_bytes(&repeated).unwrap()), "René");
+    assert_eq!(Message::parse_bytes(b"garbage"), Err(ParseError::NoHeader));
+    assert_eq!(
+        Message::parse_bytes(&[0xff, 0xfe]),
+        Err(ParseError::NoHeader)
+    );
+}

@@ -4,3 +4,4 @@ mod ack;
 mod codec;
 mod patient;
 mod props;
+mod samples;

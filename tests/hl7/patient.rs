@@ -256,10 +256,12 @@ fn pid_fields_of_canonical_fields() {
     assert_eq!(pid_field_of("source_id"), Some(3));
     assert_eq!(pid_field_of("record_id"), None);
     let p = patient("PID|1||1^^^H^MR||||1980");
-    let e = p.error_at("birth_date", "PID-7: not a real date");
+    let e = p.error_at("birth_date", ErrorCode::DataType, "PID-7: not a real date");
     let l = e.location.unwrap();
     assert_eq!((l.segment.as_str(), l.sequence, l.field), ("PID", 3, 7));
     assert_eq!(e.code, ErrorCode::DataType);
+    let e = p.error_at("record_id", ErrorCode::InternalError, "x");
+    assert_eq!((e.location, e.code), (None, ErrorCode::InternalError));
 }
 
 fn previous() -> RawRecord {

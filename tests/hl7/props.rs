@@ -159,6 +159,16 @@ proptest! {
     }
 
     #[test]
+    fn parse_bytes_never_panics(prefix in prop::sample::select(vec!["", "MSH|^~\\&|", "\u{b}MSH|^~\\&#|"]), bytes in prop::collection::vec(any::<u8>(), 0..200)) {
+        let mut all = prefix.as_bytes().to_vec();
+        all.extend(bytes);
+        if let Ok(m) = Message::parse_bytes(&all) {
+            let again = Message::parse(&m.encode());
+            prop_assert_eq!(again.as_ref(), Ok(&m));
+        }
+    }
+
+    #[test]
     fn parse_never_panics_on_message_like_text(
         body in "[|^~\\\\&#\r\nA-Z0-9\"X.]{0,80}",
         d in delimiters(),
