@@ -33,17 +33,29 @@ impl AckCode {
 /// ERR-3: the HL7 error codes of table 0357.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorCode {
+    /// 100: a segment missing or out of place.
     SegmentSequence,
+    /// 101: a required field is empty.
     RequiredFieldMissing,
+    /// 102: a value of the wrong form (a date that is not one, too long).
     DataType,
+    /// 103: a code not in its table.
     TableValueNotFound,
+    /// 200: a message type the receiver does not handle.
     UnsupportedMessageType,
+    /// 201: a trigger event the receiver does not handle.
     UnsupportedEvent,
+    /// 202: a processing id the receiver does not accept.
     UnsupportedProcessingId,
+    /// 203: a version the receiver does not accept.
     UnsupportedVersion,
+    /// 204: the record named is not known.
     UnknownKey,
+    /// 205: the record already exists.
     DuplicateKey,
+    /// 206: the record is busy; try again.
     RecordLocked,
+    /// 207: the receiver failed.
     InternalError,
 }
 
@@ -111,17 +123,24 @@ impl Severity {
 /// component, 0 for the whole field).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
+    /// Segment id, e.g. `PID`.
     pub segment: String,
+    /// 1-based position of the segment in the message.
     pub sequence: usize,
+    /// 1-based field number.
     pub field: usize,
+    /// 1-based component number; 0 for the whole field.
     pub component: usize,
 }
 
 /// One problem to report in an ERR segment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AckError {
+    /// ERR-3.
     pub code: ErrorCode,
+    /// ERR-4.
     pub severity: Severity,
+    /// ERR-2 (ERR-1 before 2.5); `None` for the message as a whole.
     pub location: Option<Location>,
     /// Plain words for the sender's staff; never a patient value.
     pub message: String,
@@ -193,7 +212,9 @@ impl From<&ParseError> for AckError {
 /// Who mpi is in the MSH of what it sends (MSH-3, MSH-4).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sender {
+    /// MSH-3, e.g. `MPI`.
     pub application: String,
+    /// MSH-4.
     pub facility: String,
 }
 

@@ -6,6 +6,9 @@
 //! Positions are HL7's own, 1-based: `MSH-9` is `segment.field(9)`; in MSH, field 1 is
 //! the field separator and field 2 the encoding characters, as the standard counts them.
 //! Values are stored unescaped; `build` escapes them again on the way out.
+//!
+//! `ack` answers a message (MSA, ERR); `patient` maps PID and MRG to canonical records and
+//! back. `docs/hl7.md` describes the mapping for integrators.
 
 mod ack;
 mod build;

@@ -67,8 +67,11 @@ pub struct MappingError {
     pub segment: &'static str,
     /// 1-based sequence of the segment in the message (0 when the segment is missing).
     pub sequence: usize,
+    /// The field (0 when the segment as a whole is wrong).
     pub field: usize,
+    /// What is wrong, in words (never a value).
     pub problem: &'static str,
+    /// The table 0357 code the ACK reports.
     pub code: ErrorCode,
 }
 
@@ -146,7 +149,9 @@ impl PatientRecord {
 /// One merge of an ADT^A40: the prior record (MRG-1) into the survivor (its PID).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Merge {
+    /// The PID: the record that remains, with the demographics the message sends.
     pub survivor: PatientRecord,
+    /// MRG-1: the record merged away.
     pub prior: RecordRef,
 }
 
