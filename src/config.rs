@@ -12,6 +12,7 @@
 //! rate_limit = 1000               # MPI_RATE_LIMIT: requests/s per credential
 //! rate_burst = 2000               # MPI_RATE_BURST
 //! request_timeout = 30            # MPI_REQUEST_TIMEOUT: seconds
+//! a40_destination = "engine:2575" # MPI_A40_DESTINATION: ADT^A40 over MLLP on merges
 //!
 //! [jwt]                           # identity provider tokens (optional)
 //! issuer = "https://idp.example.org/realms/hospital"   # MPI_JWT_ISSUER
@@ -47,6 +48,7 @@ pub struct Settings {
     pub rate_limit: Option<f64>,
     pub rate_burst: Option<f64>,
     pub request_timeout: Option<u64>,
+    pub a40_destination: Option<String>,
     pub jwt: Option<JwtFile>,
     pub webhooks: Option<WebhooksFile>,
 }
@@ -130,6 +132,9 @@ impl Settings {
         }
         if let Some(v) = self.request_timeout {
             out.push(("MPI_REQUEST_TIMEOUT", v.to_string()));
+        }
+        if let Some(v) = &self.a40_destination {
+            out.push(("MPI_A40_DESTINATION", v.clone()));
         }
         if let Some(jwt) = &self.jwt {
             if let Some(v) = &jwt.issuer {

@@ -179,7 +179,7 @@ pub fn server_with(
     options: ServerOptions,
 ) -> std::io::Result<actix_web::dev::Server> {
     spawn_index_committer(service.clone(), INDEX_COMMIT_INTERVAL);
-    let webhooks = crate::webhooks::worker::spawn(service.store.clone(), options.webhooks);
+    let webhooks = crate::webhooks::worker::spawn(service.clone(), options.webhooks);
     let shutdown = options.shutdown_timeout;
     let mut options = options;
     let tls = options.tls.take();

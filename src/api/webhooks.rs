@@ -54,10 +54,27 @@ fn subscription_id(path: &str) -> Result<i64> {
         .map_err(|_| invalid("subscription_id", "subscription_id must be a whole number"))
 }
 
-/// An http(s) URL with a host; anything else is refused, naming `url`.
-fn check_url(text: &str) -> Result<()> {
-    let url = reqwest::Url::parse(text)
-        .map_err(|_| invalid("url", "url must be an absolute http or https URL"))?;
+/// An http(s) URL with a host, or `mllp://host:port` (ADT^A40 on merges, so only for
+/// `persons.merged`); anything else is refused, naming the field.
+fn check_url(text: &str, types: &[String]) -> Result<()> {
+    if text.starts_with("mllp://") {
+        if crate::webhooks::a40::destination(text).is_none() {
+            return Err(invalid("url", "an mllp URL must be mllp://host:port"));
+        }
+        if types != ["persons.merged"] {
+            return Err(invalid(
+                "event_types",
+                "an mllp destination receives ADT^A40 merges: event_types must be [\"persons.merged\"]",
+            ));
+        }
+        return Ok(());
+    }
+    let url = reqwest::Url::parse(text).map_err(|_| {
+        invalid(
+            "url",
+            "url must be an absolute http or https URL (or mllp://host:port)",
+        )
+    })?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none_or(str::is_empty) {
         return Err(invalid("url", "url must be an absolute http or https URL"));
     }
@@ -126,8 +143,8 @@ pub async fn create_subscription(
     payload: web::Payload,
 ) -> Result<HttpResponse> {
     let body: NewSubscriptionBody = parse(&read_body(payload).await?)?;
-    check_url(&body.url)?;
     check_event_types(&body.event_types)?;
+    check_url(&body.url, &body.event_types)?;
     if body.description.chars().count() > 500 {
         return Err(invalid(
             "description",

@@ -74,6 +74,10 @@ pub struct ServeArgs {
     /// Webhooks: how often to look for new events and due retries, milliseconds.
     #[arg(long, env = "MPI_WEBHOOK_POLL_INTERVAL_MS", default_value_t = 500)]
     webhook_poll_interval_ms: u64,
+    /// Send HL7 v2 ADT^A40 over MLLP to this `host:port` when persons merge (a
+    /// subscription to `persons.merged` with the webhooks' retries and dead letters).
+    #[arg(long, env = "MPI_A40_DESTINATION")]
+    a40_destination: Option<String>,
     #[command(flatten)]
     state: StateArgs,
 }
@@ -107,6 +111,13 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         let index_dir = args.state.data_dir.join("index");
         let service = Arc::new(Service::open(store, Some(index_dir.as_path()), model).await?);
         let mut keys_minted = first_start_admin(&service.store).await?;
+        if let Some(destination) = &args.a40_destination {
+            if mpi::webhooks::a40::destination(&format!("mllp://{destination}")).is_none() {
+                anyhow::bail!("--a40-destination must be host:port (got '{destination}')");
+            }
+            let id = mpi::webhooks::ensure_a40(&service.store, destination).await?;
+            tracing::info!(subscription = id, "ADT^A40 on merges to the MLLP destination");
+        }
         if args.demo {
             keys_minted.extend(load_demo(&service, &args.state.data_dir).await?);
         }

@@ -4,6 +4,7 @@
 //! event sequence in the database, so delivery never runs inside a registration and
 //! survives restarts.
 
+pub mod a40;
 pub mod backoff;
 pub mod deliver;
 pub mod sign;
@@ -67,6 +68,38 @@ impl Counters {
             self.dead.load(Ordering::Relaxed),
         )
     }
+}
+
+/// Makes sure an active subscription sends ADT^A40 merges to `host:port` over MLLP
+/// (`mpi serve --a40-destination`); returns its id.
+pub async fn ensure_a40(
+    store: &crate::store::Store,
+    host_port: &str,
+) -> Result<i64, crate::store::StoreError> {
+    use crate::store::webhooks as sql;
+    let url = format!("mllp://{host_port}");
+    if let Some(existing) = sql::active(&store.pool)
+        .await?
+        .into_iter()
+        .find(|s| s.url == url)
+    {
+        return Ok(existing.id);
+    }
+    let types = ["persons.merged".to_string()];
+    let secret = format!("whsec_{}", crate::auth::secret::random_text(32));
+    let created = sql::create(
+        store,
+        &sql::NewSubscription {
+            url: &url,
+            event_types: &types,
+            secret: &secret,
+            description: "ADT^A40 on merges (--a40-destination)",
+            created_by: "mpi serve",
+        },
+        crate::store::now_ms(),
+    )
+    .await?;
+    Ok(created.id)
 }
 
 /// The persons an event names, its ordering keys: its `person_id` and, for merges and

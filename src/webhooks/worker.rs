@@ -19,6 +19,7 @@ use std::sync::{Arc, Mutex};
 
 use super::deliver::{self, Answer};
 use super::{Counters, WebhookOptions, persons_of};
+use crate::identity::Service;
 use crate::store::webhooks::{self as sql, Attempt, Delivery, NewDelivery, Subscription};
 use crate::store::{Backend, Store, StoreError, now_ms};
 
@@ -30,6 +31,7 @@ const PENDING_WINDOW: i64 = 500;
 const MAX_IN_FLIGHT: usize = 64;
 
 struct Worker {
+    service: Arc<Service>,
     store: Store,
     options: WebhookOptions,
     client: reqwest::Client,
@@ -39,11 +41,12 @@ struct Worker {
 }
 
 /// Starts the worker on the current tokio runtime; returns its counters.
-pub fn spawn(store: Store, options: WebhookOptions) -> Arc<Counters> {
+pub fn spawn(service: Arc<Service>, options: WebhookOptions) -> Arc<Counters> {
     let counters = Arc::new(Counters::default());
     let worker = Arc::new(Worker {
         client: deliver::client(options.timeout),
-        store,
+        store: service.store.clone(),
+        service,
         options,
         in_flight: Mutex::new(HashSet::new()),
         wake: tokio::sync::Notify::new(),
@@ -147,10 +150,17 @@ impl Worker {
                 return;
             }
         };
-        let body = deliver::body(subscription, &delivery, &event);
         let started = std::time::Instant::now();
-        let answer =
-            deliver::send(&self.client, subscription, &delivery, body, now_ms() / 1000).await;
+        let answer = match super::a40::destination(&subscription.url) {
+            Some(address) => match super::a40::message(&self.service, &delivery, &event).await {
+                Ok(message) => super::a40::send(address, &message, self.options.timeout).await,
+                Err(error) => Answer::Failed(error),
+            },
+            None => {
+                let body = deliver::body(subscription, &delivery, &event);
+                deliver::send(&self.client, subscription, &delivery, body, now_ms() / 1000).await
+            }
+        };
         let failures = delivery.attempts as u32 + 1;
         let (status, error, retry_after) = match &answer {
             Answer::Accepted(status) => {
