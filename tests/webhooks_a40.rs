@@ -263,3 +263,57 @@ both_a40!(
         .await;
     }
 );
+
+/// The real binary with `MPI_A40_DESTINATION`: a merge reaches the MLLP listener.
+async fn serve_with_a40_destination(database_url: Option<String>) {
+    let engine = listen(&[]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let env = [
+        ("MPI_A40_DESTINATION", engine.address.as_str()),
+        ("MPI_WEBHOOK_POLL_INTERVAL_MS", "30"),
+    ];
+    let mut server = common::server::start_with(dir.path(), database_url.as_deref(), &env).await;
+    let client = server.client();
+    let mut persons = Vec::new();
+    for record in [robert("HOSP_A", "A-1"), maria("HOSP_A", "A-2")] {
+        common::logs::record_phi(&record.to_string());
+        let v: Value = client
+            .post(format!("{}/v1/records", server.base))
+            .json(&record)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        persons.push(v["person_id"].as_str().unwrap().to_string());
+    }
+    let r = client
+        .post(format!("{}/v1/persons/{}/merge", server.base, persons[0]))
+        .json(&json!({"from": persons[1], "reason": "same patient"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    until("the A40", || async {
+        !engine.messages.lock().unwrap().is_empty()
+    })
+    .await;
+    let message = Message::parse(&engine.messages.lock().unwrap()[0]).unwrap();
+    assert_eq!(
+        cx_list(&message, "MRG", 1)[0],
+        format!("{}^^^MPI^PI", persons[1])
+    );
+    server.kill();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_with_a40_destination_sqlite() {
+    serve_with_a40_destination(None).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_with_a40_destination_postgres() {
+    let db = common::db::postgres().await;
+    serve_with_a40_destination(Some(db.url.clone())).await;
+}
