@@ -74,8 +74,12 @@ impl Worker {
         }
         let now = now_ms();
         for subscription in subscriptions {
+            // taken before the read: a delivery that finishes in between has written its
+            // new state before leaving the set, so it is either seen as still in flight or
+            // read as no longer due, never sent twice
+            let earlier = self.in_flight.lock().expect("not poisoned").clone();
             let pending = sql::pending(&self.store.pool, subscription.id, PENDING_WINDOW).await?;
-            let due = self.free_and_due(&pending, now);
+            let due = self.free_and_due(&pending, now, &earlier);
             let subscription = Arc::new(subscription);
             for delivery in due {
                 let worker = self.clone();
@@ -125,9 +129,14 @@ impl Worker {
         }
     }
 
-    fn free_and_due(&self, pending: &[Delivery], now: i64) -> Vec<Delivery> {
+    fn free_and_due(
+        &self,
+        pending: &[Delivery],
+        now: i64,
+        earlier: &HashSet<i64>,
+    ) -> Vec<Delivery> {
         let mut in_flight = self.in_flight.lock().expect("not poisoned");
-        free_and_due(pending, now, &mut in_flight)
+        free_and_due(pending, now, earlier, &mut in_flight)
     }
 
     /// Sends one delivery and records what became of it.
@@ -246,9 +255,14 @@ impl Worker {
 }
 
 /// The deliveries of one subscription (`pending`, in event order) that may start now,
-/// added to `in_flight`: due, not in flight, and no earlier pending delivery names one of
-/// their persons.
-fn free_and_due(pending: &[Delivery], now: i64, in_flight: &mut HashSet<i64>) -> Vec<Delivery> {
+/// added to `in_flight`: due, not in flight (now or when `pending` was read: `earlier`),
+/// and no earlier pending delivery names one of their persons.
+fn free_and_due(
+    pending: &[Delivery],
+    now: i64,
+    earlier: &HashSet<i64>,
+    in_flight: &mut HashSet<i64>,
+) -> Vec<Delivery> {
     let mut held: HashSet<&str> = HashSet::new();
     let mut chosen = Vec::new();
     for d in pending {
@@ -257,6 +271,7 @@ fn free_and_due(pending: &[Delivery], now: i64, in_flight: &mut HashSet<i64>) ->
         if free
             && d.next_attempt_at <= now
             && !in_flight.contains(&d.id)
+            && !earlier.contains(&d.id)
             && in_flight.len() < MAX_IN_FLIGHT
         {
             in_flight.insert(d.id);
@@ -302,11 +317,15 @@ mod tests {
             pending(6, &[], 0),
         ];
         let mut in_flight = HashSet::new();
+        let none = HashSet::new();
         let ids = |v: Vec<Delivery>| v.iter().map(|d| d.id).collect::<Vec<_>>();
-        assert_eq!(ids(free_and_due(&list, 50, &mut in_flight)), vec![3, 6]);
+        assert_eq!(
+            ids(free_and_due(&list, 50, &none, &mut in_flight)),
+            vec![3, 6]
+        );
         // in flight: not started twice, and still holding P2 back
         assert_eq!(
-            ids(free_and_due(&list, 50, &mut in_flight)),
+            ids(free_and_due(&list, 50, &none, &mut in_flight)),
             Vec::<i64>::new()
         );
         // 3 and 6 delivered, 1 due
@@ -314,7 +333,17 @@ mod tests {
             .into_iter()
             .filter(|d| d.id != 3 && d.id != 6)
             .collect();
+        // a delivery that was in flight when the list was read is not started again
+        let earlier: HashSet<i64> = [1].into();
         in_flight.clear();
-        assert_eq!(ids(free_and_due(&rest, 100, &mut in_flight)), vec![1, 4]);
+        assert_eq!(
+            ids(free_and_due(&rest, 100, &earlier, &mut in_flight)),
+            vec![4]
+        );
+        in_flight.clear();
+        assert_eq!(
+            ids(free_and_due(&rest, 100, &none, &mut in_flight)),
+            vec![1, 4]
+        );
     }
 }
