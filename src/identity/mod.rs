@@ -6,6 +6,7 @@ mod bulk;
 mod group;
 mod history;
 pub mod outcome;
+mod patient_search;
 mod register;
 mod rescore;
 mod review;
@@ -13,6 +14,10 @@ mod search;
 mod steward;
 
 pub use history::{History, HistoryEntry};
+pub use patient_search::{
+    DateParam, DatePrefix, Gender, IdentifierParam, IdentifierSystem, NameParam, PatientHit,
+    PatientQuery,
+};
 pub use register::{Prepared, check_for_match, prepare};
 pub use rescore::{Finding, RescoreReport, Verdict};
 pub use review::{Decided, TaskDetail, TaskPage, TaskSummary};
