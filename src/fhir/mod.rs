@@ -207,6 +207,15 @@ impl From<ServiceError> for OperationOutcome {
                 format!("{field} {problem}"),
             )
             .at(&format!("Patient.{}", patient::fhir_path_of(&field))),
+            ServiceError::TooBroad(n) => OperationOutcome::new(
+                StatusCode::BAD_REQUEST,
+                "too-costly",
+                format!(
+                    "the search matches {n} records, more than {} may be read: add criteria \
+                     (family with given or birthdate, or an identifier)",
+                    crate::identity::MAX_MATCHED_RECORDS
+                ),
+            ),
             ServiceError::NotFound(what) => OperationOutcome::new(
                 StatusCode::NOT_FOUND,
                 "not-found",
