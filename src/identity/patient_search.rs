@@ -65,7 +65,9 @@ pub struct DateParam {
 
 fn days_in_month(year: u32, month: u32) -> u32 {
     match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
+            29
+        }
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
@@ -442,5 +444,47 @@ impl Service {
         let known = records::source_exists(&mut tx, source).await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(known)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{DateParam, DatePrefix};
+
+    fn range(text: &str) -> (DatePrefix, String, String) {
+        let d = DateParam::parse(text).unwrap();
+        (d.prefix, d.first, d.last)
+    }
+
+    #[test]
+    fn partial_dates_are_the_ranges_they_cover() {
+        let r = |p, a: &str, b: &str| (p, a.to_string(), b.to_string());
+        assert_eq!(range("1980"), r(DatePrefix::Eq, "1980-01-01", "1980-12-31"));
+        assert_eq!(
+            range("ge1980-02"),
+            r(DatePrefix::Ge, "1980-02-01", "1980-02-29")
+        );
+        assert_eq!(
+            range("lt1981-02"),
+            r(DatePrefix::Lt, "1981-02-01", "1981-02-28")
+        );
+        assert_eq!(
+            range("ne1975-04-12"),
+            r(DatePrefix::Ne, "1975-04-12", "1975-04-12")
+        );
+        assert_eq!(range("sa2000").0, DatePrefix::Sa);
+        assert_eq!(range("eb2000").0, DatePrefix::Eb);
+        for bad in [
+            "",
+            "80",
+            "1980-1",
+            "1980-13",
+            "1981-02-29",
+            "19800101",
+            "xx1980",
+            "1980-01-01T00:00",
+        ] {
+            assert!(DateParam::parse(bad).is_err(), "{bad}");
+        }
     }
 }
