@@ -547,6 +547,15 @@ fn python() -> String {
 
 both!(fhirclient_pdqm_and_pixm, |app: TestApp| async move {
     let p = load(&app).await;
+    // the patient values the script sends
+    for query in [
+        "family=johnson&family=garcia&given=mar&family=john&family=j",
+        "identifier=urn:mpi:source:CLINIC_C%7CC-77&identifier=http://hl7.org/fhir/sid/us-ssn%7C219553481",
+        "identifier=urn:mpi:source:HOSP_A%7CA-1&identifier=urn:mpi:source:HOSP_A%7CNOT-THERE",
+        "birthdate=1980-02&birthdate=le1975-12-31",
+    ] {
+        record_query(query);
+    }
     let script = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/python/pdqm_pixm_check.py"
