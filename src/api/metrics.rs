@@ -99,6 +99,7 @@ impl Metrics {
         let mut out = String::new();
         let _ = self.render_requests(&mut out);
         let _ = self.render_outcomes(&mut out);
+        out.push_str(&crate::mllp::metrics_text());
         let _ = render_state(&mut out, service).await;
         out
     }
