@@ -6,13 +6,23 @@
 //! Positions are HL7's own, 1-based: `MSH-9` is `segment.field(9)`; in MSH, field 1 is
 //! the field separator and field 2 the encoding characters, as the standard counts them.
 //! Values are stored unescaped; `build` escapes them again on the way out.
+//!
+//! `ack` answers a message (MSA, ERR); `patient` maps PID and MRG to canonical records and
+//! back. `docs/hl7.md` describes the mapping for integrators.
 
+mod ack;
 mod build;
 mod escape;
 mod parse;
+mod patient;
 
-pub use build::MessageBuilder;
+pub use ack::{AckCode, AckError, ErrorCode, Location, Sender, Severity, ack};
+pub use build::{MessageBuilder, timestamp};
 pub use escape::{escape, unescape};
+pub use patient::{
+    Identifier, MappingError, Merge, PatientRecord, merges_of, mrg_segment, patient_of,
+    pid_field_of, pid_segment,
+};
 
 /// The delimiters a message declares in MSH-1 and MSH-2.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,6 +132,12 @@ impl Message {
         parse::message(text)
     }
 
+    /// Parses a message as received: bytes in the character set MSH-18 declares (ISO
+    /// 8859-1, else UTF-8; undeclared bytes that are not UTF-8 are read as ISO 8859-1).
+    pub fn parse_bytes(bytes: &[u8]) -> Result<Message, ParseError> {
+        parse::message(&parse::decode(bytes))
+    }
+
     /// The first segment with this id.
     pub fn segment(&self, id: &str) -> Option<&Segment> {
         self.segments.iter().find(|s| s.id == id)
@@ -186,10 +202,16 @@ impl Segment {
 }
 
 impl Field {
-    /// One repetition of these components.
+    /// One repetition of these components; no repetition when they are all empty (the
+    /// parsed form of an empty field).
     pub fn of(components: &[&str]) -> Field {
+        let repetition = Repetition::of(components);
         Field {
-            repetitions: vec![Repetition::of(components)],
+            repetitions: if repetition.components.is_empty() {
+                Vec::new()
+            } else {
+                vec![repetition]
+            },
         }
     }
 
@@ -206,10 +228,18 @@ impl Field {
 }
 
 impl Repetition {
-    /// One subcomponent per component.
+    /// One subcomponent per component; trailing empty components left out, as parsing
+    /// leaves them out.
     pub fn of(components: &[&str]) -> Repetition {
+        let used = components
+            .iter()
+            .rposition(|c| !c.is_empty())
+            .map_or(0, |i| i + 1);
         Repetition {
-            components: components.iter().map(|c| vec![c.to_string()]).collect(),
+            components: components[..used]
+                .iter()
+                .map(|c| vec![c.to_string()])
+                .collect(),
         }
     }
 
