@@ -133,6 +133,14 @@ impl From<ServiceError> for Problem {
                 "not_found",
                 format!("{what} not found"),
             ),
+            ServiceError::TooBroad(n) => Problem::new(
+                StatusCode::BAD_REQUEST,
+                "too_broad",
+                format!(
+                    "the search matches {n} records, more than {} may be read: add criteria",
+                    crate::identity::MAX_MATCHED_RECORDS
+                ),
+            ),
             ServiceError::VersionConflict { expected, current } => {
                 let now = match current {
                     Some(v) => format!("is at version {v}"),

@@ -213,6 +213,25 @@ pub const ROUTES: &[RouteSpec] = &[
     ),
     route(
         "GET",
+        "/fhir/Patient",
+        "fhirPatientSearch",
+        Roles(RECORD_READERS),
+    ),
+    route(
+        "POST",
+        "/fhir/Patient/_search",
+        "fhirPatientSearchPost",
+        Roles(RECORD_READERS),
+    ),
+    route(
+        "GET",
+        "/fhir/Patient/$ihe-pix",
+        "fhirPatientCrossReference",
+        Roles(RECORD_READERS),
+    ),
+    // after the fixed paths above, so `{person_id}` does not take them
+    route(
+        "GET",
         "/fhir/Patient/{person_id}",
         "fhirPatientRead",
         Roles(RECORD_READERS),
@@ -267,6 +286,9 @@ fn handler(method: &str, path: &str) -> Route {
         ("GET", "/docs") => web::get().to(super::docs::docs_page),
         ("GET", "/fhir/metadata") => web::get().to(crate::fhir::metadata),
         ("POST", "/fhir/Patient/$match") => web::post().to(crate::fhir::match_patient),
+        ("GET", "/fhir/Patient") => web::get().to(crate::fhir::search_patients),
+        ("POST", "/fhir/Patient/_search") => web::post().to(crate::fhir::search_patients_post),
+        ("GET", "/fhir/Patient/$ihe-pix") => web::get().to(crate::fhir::cross_reference),
         ("GET", "/fhir/Patient/{person_id}") => web::get().to(crate::fhir::read_patient),
         _ => unreachable!("route {method} {path} in ROUTES has no handler"),
     }

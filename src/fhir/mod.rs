@@ -1,10 +1,13 @@
-//! FHIR R4 over HTTP: `POST /fhir/Patient/$match` and `GET /fhir/Patient/{id}` on the
-//! same identity service as `/v1`, plus the CapabilityStatement at `/fhir/metadata`.
+//! FHIR R4 over HTTP: `POST /fhir/Patient/$match`, `GET /fhir/Patient/{id}`, PDQm search
+//! (`GET /fhir/Patient`, `search`) and PIXm `$ihe-pix` (`pix`) on the same identity
+//! service as `/v1`, plus the CapabilityStatement at `/fhir/metadata`.
 //! Errors here are FHIR `OperationOutcome` resources, as FHIR clients expect. The
 //! routes are registered with the others in `api::routes`.
 
 mod outcome;
 mod patient;
+mod pix;
+mod search;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -13,6 +16,8 @@ use serde_json::{Value, json};
 use crate::identity::{PersonLookup, Service, ServiceError};
 pub use outcome::OperationOutcome;
 use patient::{patient_of_person, raw_of_patient, replaced_patient};
+pub use pix::cross_reference;
+pub use search::{search_patients, search_patients_post};
 
 /// The FHIR media type.
 pub const FHIR_JSON: &str = "application/fhir+json";
@@ -40,15 +45,29 @@ pub async fn metadata(service: web::Data<Service>) -> HttpResponse {
             "implementation": {"description": format!("mpi master patient index, model {}", service.model_version())},
             "fhirVersion": "4.0.1",
             "format": ["json"],
+            "instantiates": [
+                "https://profiles.ihe.net/ITI/PDQm/CapabilityStatement/IHE.PDQm.PatientDemographicsSupplier",
+                "https://profiles.ihe.net/ITI/PIXm/CapabilityStatement/IHE.PIXm.Manager"
+            ],
             "rest": [{
                 "mode": "server",
                 "resource": [{
                     "type": "Patient",
-                    "interaction": [{"code": "read"}],
-                    "operation": [{
-                        "name": "match",
-                        "definition": "http://hl7.org/fhir/OperationDefinition/Patient-match"
-                    }]
+                    "supportedProfile": ["https://profiles.ihe.net/ITI/PDQm/StructureDefinition/IHE.PDQm.Patient"],
+                    "interaction": [{"code": "read"}, {"code": "search-type"}],
+                    "searchParam": [
+                        {"name": "_id", "type": "token", "definition": "http://hl7.org/fhir/SearchParameter/Resource-id"},
+                        {"name": "family", "type": "string", "definition": "http://hl7.org/fhir/SearchParameter/individual-family"},
+                        {"name": "given", "type": "string", "definition": "http://hl7.org/fhir/SearchParameter/individual-given"},
+                        {"name": "name", "type": "string", "definition": "http://hl7.org/fhir/SearchParameter/Patient-name"},
+                        {"name": "birthdate", "type": "date", "definition": "http://hl7.org/fhir/SearchParameter/individual-birthdate"},
+                        {"name": "gender", "type": "token", "definition": "http://hl7.org/fhir/SearchParameter/individual-gender"},
+                        {"name": "identifier", "type": "token", "definition": "http://hl7.org/fhir/SearchParameter/Patient-identifier"}
+                    ],
+                    "operation": [
+                        {"name": "match", "definition": "http://hl7.org/fhir/OperationDefinition/Patient-match"},
+                        {"name": "ihe-pix", "definition": "https://profiles.ihe.net/ITI/PIXm/OperationDefinition/IHE.PIXm.pix"}
+                    ]
                 }]
             }]
         }),
@@ -207,6 +226,15 @@ impl From<ServiceError> for OperationOutcome {
                 format!("{field} {problem}"),
             )
             .at(&format!("Patient.{}", patient::fhir_path_of(&field))),
+            ServiceError::TooBroad(n) => OperationOutcome::new(
+                StatusCode::BAD_REQUEST,
+                "too-costly",
+                format!(
+                    "the search matches {n} records, more than {} may be read: add criteria \
+                     (family with given or birthdate, or an identifier)",
+                    crate::identity::MAX_MATCHED_RECORDS
+                ),
+            ),
             ServiceError::NotFound(what) => OperationOutcome::new(
                 StatusCode::NOT_FOUND,
                 "not-found",

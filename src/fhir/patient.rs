@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use super::OperationOutcome;
 use crate::domain::RawRecord;
 use crate::domain::value::Sex;
+use crate::identity::PatientHit;
 use crate::identity::outcome::PersonView;
 use crate::normalize::normalize;
 
@@ -195,6 +196,15 @@ pub fn patient_of_person(person: &PersonView) -> Value {
         patient["address"] = json!([address]);
     }
     patient
+}
+
+/// A search hit as a Patient, as `patient_of_person` shows the person.
+pub fn patient_of_hit(hit: &PatientHit) -> Value {
+    patient_of_person(&PersonView {
+        person_id: hit.person_id.clone(),
+        records: hit.records.clone(),
+        golden: hit.golden.clone(),
+    })
 }
 
 /// A merged person: inactive, replaced by the survivor.

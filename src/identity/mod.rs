@@ -15,8 +15,8 @@ mod steward;
 
 pub use history::{History, HistoryEntry};
 pub use patient_search::{
-    DateParam, DatePrefix, Gender, IdentifierParam, IdentifierSystem, NameParam, PatientHit,
-    PatientQuery,
+    DateParam, DatePrefix, Gender, IdentifierParam, IdentifierSystem, MAX_MATCHED_RECORDS,
+    NameParam, PatientHit, PatientPage, PatientQuery,
 };
 pub use register::{Prepared, check_for_match, prepare};
 pub use rescore::{Finding, RescoreReport, Verdict};
@@ -45,6 +45,9 @@ pub enum ServiceError {
     Invalid { field: String, problem: String },
     #[error("{0} not found")]
     NotFound(String),
+    /// A search matched more records (the count) than one search may read.
+    #[error("the search matches {0} records, more than a search may read")]
+    TooBroad(usize),
     /// A precondition (`If-Match`) named a version the record is not at.
     #[error("the record is at version {current:?}, the request expected {expected}")]
     VersionConflict {

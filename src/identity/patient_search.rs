@@ -1,17 +1,40 @@
 //! Demographic patient search shared by FHIR PDQm (ITI-78) and the HL7 v2 PDQ query
 //! (QBP^Q22): family, given, birth date, gender and identifier with FHIR search rules.
+//!
+//! Parameters AND together and a parameter's alternatives OR together. A person matches
+//! when one of its active records meets every parameter (the record a source sent is
+//! the unit that carries one name, one birth date and one identifier together).
+//!
+//! The search never scans the records: the candidate index holds each record's folded
+//! names, birth date, sex and identifiers as terms (`index::search`), so a name prefix
+//! or a birth-date range reads only the postings of the terms in range, and the
+//! database is then asked only for the records found. A query must name at least one of
+//! family, given, birth date, identifier or id (`Selective`); one that still matches
+//! more than `MAX_MATCHED_RECORDS` records is refused as too broad (`TooBroad`) rather
+//! than read.
+
+use std::collections::HashMap;
+use std::ops::Bound;
 
 use crate::domain::RawRecord;
+use crate::index::search::{Cond, Filter, Found, SearchField, search_terms};
+use crate::normalize::normalize;
+use crate::normalize::text::fold;
+use crate::store::{StoreError, links, persons, records};
 
-use super::outcome::RecordRef;
-use super::{Service, ServiceError};
+use super::outcome::{PersonView, RecordRef};
+use super::{PersonLookup, Service, ServiceError, invalid};
+
+/// The most records one search may match; a broader query must be narrowed.
+pub const MAX_MATCHED_RECORDS: usize = 2000;
 
 /// A string parameter's alternatives (FHIR: comma-separated values OR together).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NameParam {
     /// Any one of these matches (case- and accent-insensitive).
     pub any_of: Vec<String>,
-    /// `:exact`: the whole name equals a value; otherwise the name starts with it.
+    /// `:exact`: the whole name equals a value (after folding case and accents);
+    /// otherwise the name starts with it (FHIR string search).
     pub exact: bool,
 }
 
@@ -24,7 +47,9 @@ pub enum DatePrefix {
     Gt,
     Le,
     Ge,
+    /// Starts after: for a day-precise birth date the same as `Gt`.
     Sa,
+    /// Ends before: for a day-precise birth date the same as `Lt`.
     Eb,
 }
 
@@ -38,19 +63,128 @@ pub struct DateParam {
     pub last: String,
 }
 
+fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+impl DateParam {
+    /// Parses a FHIR date search value: an optional prefix (`eq`, `ne`, `lt`, `gt`,
+    /// `le`, `ge`, `sa`, `eb`) and `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    pub fn parse(text: &str) -> Result<DateParam, String> {
+        let text = text.trim();
+        let prefixes = [
+            ("eq", DatePrefix::Eq),
+            ("ne", DatePrefix::Ne),
+            ("lt", DatePrefix::Lt),
+            ("gt", DatePrefix::Gt),
+            ("le", DatePrefix::Le),
+            ("ge", DatePrefix::Ge),
+            ("sa", DatePrefix::Sa),
+            ("eb", DatePrefix::Eb),
+        ];
+        let (prefix, date) = prefixes
+            .iter()
+            .find_map(|(p, v)| text.strip_prefix(p).map(|rest| (*v, rest)))
+            .unwrap_or((DatePrefix::Eq, text));
+        let bad = || format!("'{date}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)");
+        let number = |s: &str, len: usize| -> Result<u32, String> {
+            if s.len() == len && s.bytes().all(|b| b.is_ascii_digit()) {
+                s.parse().map_err(|_| bad())
+            } else {
+                Err(bad())
+            }
+        };
+        let parts: Vec<&str> = date.split('-').collect();
+        let year = number(parts[0], 4)?;
+        let (first, last) = match parts.as_slice() {
+            [_] => ((year, 1, 1), (year, 12, 31)),
+            [_, m] => {
+                let m = number(m, 2)?;
+                if !(1..=12).contains(&m) {
+                    return Err(bad());
+                }
+                ((year, m, 1), (year, m, days_in_month(year, m)))
+            }
+            [_, m, d] => {
+                let (m, d) = (number(m, 2)?, number(d, 2)?);
+                if !(1..=12).contains(&m) || d == 0 || d > days_in_month(year, m) {
+                    return Err(bad());
+                }
+                ((year, m, d), (year, m, d))
+            }
+            _ => return Err(bad()),
+        };
+        let show = |(y, m, d): (u32, u32, u32)| format!("{y:04}-{m:02}-{d:02}");
+        Ok(DateParam {
+            prefix,
+            first: show(first),
+            last: show(last),
+        })
+    }
+
+    /// The index conditions, one of which must hold.
+    fn conds(&self) -> Vec<Cond> {
+        let range = |lo, hi| Cond::Range(SearchField::BirthDate, lo, hi);
+        let (first, last) = (self.first.clone(), self.last.clone());
+        match self.prefix {
+            DatePrefix::Eq => vec![range(Bound::Included(first), Bound::Included(last))],
+            DatePrefix::Ne => vec![
+                range(Bound::Unbounded, Bound::Excluded(first)),
+                range(Bound::Excluded(last), Bound::Unbounded),
+            ],
+            DatePrefix::Lt | DatePrefix::Eb => {
+                vec![range(Bound::Unbounded, Bound::Excluded(first))]
+            }
+            DatePrefix::Gt | DatePrefix::Sa => {
+                vec![range(Bound::Excluded(last), Bound::Unbounded)]
+            }
+            DatePrefix::Le => vec![range(Bound::Unbounded, Bound::Included(last))],
+            DatePrefix::Ge => vec![range(Bound::Included(first), Bound::Unbounded)],
+        }
+    }
+}
+
 /// Administrative gender.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Gender {
     Male,
     Female,
     Other,
+    /// No sex recorded.
     Unknown,
 }
 
-/// An identifier: a source's record number (`system` = that source) or an SSN.
+impl Gender {
+    /// Parses a FHIR administrative gender code.
+    pub fn parse(code: &str) -> Option<Gender> {
+        Some(match code.trim() {
+            "male" => Gender::Male,
+            "female" => Gender::Female,
+            "other" => Gender::Other,
+            "unknown" => Gender::Unknown,
+            _ => return None,
+        })
+    }
+
+    fn term(self) -> &'static str {
+        match self {
+            Gender::Male => "M",
+            Gender::Female => "F",
+            Gender::Other => "O",
+            Gender::Unknown => crate::index::search::NO_SEX,
+        }
+    }
+}
+
+/// An identifier: a source's record number or an SSN.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IdentifierParam {
-    /// `None`: any source, or the SSN; `Some(IdentifierSystem::Source(s))`: source `s`.
+    /// `None`: a record number in any source, or an SSN.
     pub system: Option<IdentifierSystem>,
     pub value: String,
 }
@@ -58,10 +192,29 @@ pub struct IdentifierParam {
 /// Where an identifier belongs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IdentifierSystem {
-    /// A source's record numbers (`urn:mpi:source:<SOURCE>`).
+    /// A source's record numbers (FHIR system `urn:mpi:source:<SOURCE>`).
     Source(String),
     /// The Social Security number.
     Ssn,
+}
+
+impl IdentifierParam {
+    fn conds(&self) -> Vec<Cond> {
+        let value = self.value.trim();
+        let digits: String = value.chars().filter(char::is_ascii_digit).collect();
+        let ssn = || Cond::Exact(SearchField::Ssn, digits.clone());
+        match &self.system {
+            Some(IdentifierSystem::Source(s)) => vec![Cond::Exact(
+                SearchField::SourceId,
+                format!("{}|{value}", s.trim()),
+            )],
+            Some(IdentifierSystem::Ssn) => vec![ssn()],
+            None if digits.len() == 9 => {
+                vec![Cond::Exact(SearchField::AnySourceId, value.into()), ssn()]
+            }
+            None => vec![Cond::Exact(SearchField::AnySourceId, value.into())],
+        }
+    }
 }
 
 /// A demographic query. Parameters AND together; alternatives within one OR together.
@@ -69,7 +222,10 @@ pub enum IdentifierSystem {
 pub struct PatientQuery {
     pub family: Option<NameParam>,
     pub given: Option<NameParam>,
-    /// Every condition holds (`birthdate=ge1980&birthdate=lt1990`); alternatives OR.
+    /// Family or given (FHIR `name`).
+    pub name: Option<NameParam>,
+    /// Every inner list holds (`birthdate=ge1980&birthdate=lt1990`); within one, any
+    /// condition (`birthdate=1980,1985`).
     pub birth_date: Vec<Vec<DateParam>>,
     /// Any of these genders.
     pub gender: Vec<Gender>,
@@ -79,15 +235,107 @@ pub struct PatientQuery {
     pub person_id: Vec<String>,
 }
 
+impl PatientQuery {
+    /// True when the query names something that narrows the search: family, given,
+    /// birth date, identifier or id. Gender alone does not.
+    pub fn is_selective(&self) -> bool {
+        self.family.is_some()
+            || self.given.is_some()
+            || self.name.is_some()
+            || !self.birth_date.is_empty()
+            || !self.identifier.is_empty()
+            || !self.person_id.is_empty()
+    }
+
+    fn filter(&self) -> Result<Filter, ServiceError> {
+        let mut clauses = Vec::new();
+        let family = [SearchField::Family].as_slice();
+        let given = [SearchField::Given].as_slice();
+        let either = [SearchField::Family, SearchField::Given].as_slice();
+        for (param, fields, name) in [
+            (&self.family, family, "family"),
+            (&self.given, given, "given"),
+            (&self.name, either, "name"),
+        ] {
+            let Some(p) = param else { continue };
+            let mut clause = Vec::new();
+            for v in &p.any_of {
+                let folded = fold(v);
+                if folded.is_empty() {
+                    return Err(invalid(name, "needs a letter or digit"));
+                }
+                for field in fields {
+                    clause.push(if p.exact {
+                        Cond::Exact(*field, folded.clone())
+                    } else {
+                        Cond::Prefix(*field, folded.clone())
+                    });
+                }
+            }
+            clauses.push(clause);
+        }
+        for any in &self.birth_date {
+            clauses.push(any.iter().flat_map(DateParam::conds).collect());
+        }
+        if !self.gender.is_empty() {
+            let terms = self.gender.iter().map(|g| g.term().to_string());
+            clauses.push(terms.map(|t| Cond::Exact(SearchField::Sex, t)).collect());
+        }
+        if !self.identifier.is_empty() {
+            clauses.push(self.identifier.iter().flat_map(|i| i.conds()).collect());
+        }
+        if clauses.iter().any(Vec::is_empty) {
+            return Err(invalid("query", "has a parameter without a value"));
+        }
+        Ok(Filter { clauses })
+    }
+
+    /// The record the matcher compares candidates with, for ranking: the first value of
+    /// each demographic parameter that states one.
+    fn as_record(&self) -> Option<RawRecord> {
+        let first = |p: &Option<NameParam>| {
+            p.as_ref()
+                .and_then(|p| p.any_of.first().cloned())
+                .unwrap_or_default()
+        };
+        let birth_date = self
+            .birth_date
+            .iter()
+            .flatten()
+            .find(|d| d.prefix == DatePrefix::Eq && d.first == d.last)
+            .map(|d| d.first.clone())
+            .unwrap_or_default();
+        let raw = RawRecord {
+            family_name: first(&self.family),
+            given_name: first(&self.given),
+            birth_date,
+            sex: match self.gender.as_slice() {
+                [Gender::Male] => "M".into(),
+                [Gender::Female] => "F".into(),
+                _ => String::new(),
+            },
+            ..RawRecord::default()
+        };
+        (raw != RawRecord::default()).then_some(raw)
+    }
+}
+
 /// A person found by `find_patients`.
 #[derive(Debug, Clone)]
 pub struct PatientHit {
     pub person_id: String,
     pub golden: RawRecord,
     pub records: Vec<RecordRef>,
-    /// How well the person matched a demographic query (higher is better); `None` when
-    /// found by identifier or id alone.
+    /// How well the person's best record resembles a demographic query (the matcher's
+    /// weight, higher is better); `None` when the query named no name, date or sex.
     pub score: Option<f32>,
+}
+
+/// One page of a search, with the number of persons found in all.
+#[derive(Debug, Clone)]
+pub struct PatientPage {
+    pub total: usize,
+    pub hits: Vec<PatientHit>,
 }
 
 impl Service {
@@ -97,7 +345,102 @@ impl Service {
         q: &PatientQuery,
         limit: usize,
     ) -> Result<Vec<PatientHit>, ServiceError> {
-        let _ = (q, limit);
-        Ok(Vec::new())
+        Ok(self.search_patients(q, 0, limit).await?.hits)
+    }
+
+    /// As `find_patients`, one page: `count` persons from `offset`, and the total.
+    pub async fn search_patients(
+        &self,
+        q: &PatientQuery,
+        offset: usize,
+        count: usize,
+    ) -> Result<PatientPage, ServiceError> {
+        if !q.is_selective() {
+            return Err(invalid(
+                "query",
+                "needs family, given, birthdate, identifier or _id: gender alone matches too many patients",
+            ));
+        }
+        let filter = q.filter()?;
+        let mut tx = self.store.begin().await?;
+        let record_ids = if q.person_id.is_empty() {
+            match self.index.search(&filter, MAX_MATCHED_RECORDS)? {
+                Found::Records(ids) => ids,
+                Found::TooMany(n) => return Err(ServiceError::TooBroad(n)),
+            }
+        } else {
+            let mut ids = Vec::new();
+            for id in &q.person_id {
+                let active = persons::get(&mut tx, id)
+                    .await?
+                    .is_some_and(|p| p.status == "active");
+                if active {
+                    ids.extend(links::records_of(&mut tx, id).await?);
+                }
+            }
+            ids
+        };
+        let rows = records::current_data(&mut tx, &record_ids).await?;
+        let person_of: HashMap<i64, String> = links::persons_of(&mut tx, &record_ids)
+            .await?
+            .into_iter()
+            .map(|(r, p, _)| (r, p))
+            .collect();
+        tx.commit().await.map_err(StoreError::from)?;
+        let query = q.as_record().map(|raw| normalize(&raw).0);
+        // person → best score (None: not ranked by resemblance)
+        let mut found: HashMap<String, Option<f32>> = HashMap::new();
+        {
+            let matcher = self.matcher.read().expect("matcher lock");
+            for (id, _, _, data) in &rows {
+                let Some(person) = person_of.get(id) else {
+                    continue;
+                };
+                let raw: RawRecord = serde_json::from_str(data).unwrap_or_default();
+                let n = normalize(&raw).0;
+                // an `_id` search still applies the other parameters to the records
+                if !q.person_id.is_empty()
+                    && !filter.clauses.is_empty()
+                    && !filter.holds(&search_terms(data, &n))
+                {
+                    continue;
+                }
+                let score = query.as_ref().map(|query| matcher.score(query, &n).weight);
+                let best = found.entry(person.clone()).or_insert(score);
+                if let (Some(b), Some(s)) = (best.as_mut(), score) {
+                    *b = b.max(s);
+                }
+            }
+        }
+        let mut ranked: Vec<(String, Option<f32>)> = found.into_iter().collect();
+        ranked.sort_by(|a, b| {
+            let (sa, sb) = (a.1.unwrap_or(0.0), b.1.unwrap_or(0.0));
+            sb.total_cmp(&sa).then(a.0.cmp(&b.0))
+        });
+        let total = ranked.len();
+        let mut hits = Vec::new();
+        for (person_id, score) in ranked.into_iter().skip(offset).take(count) {
+            if let PersonLookup::Found(view) = self.person(&person_id).await? {
+                let PersonView {
+                    records, golden, ..
+                } = *view;
+                hits.push(PatientHit {
+                    person_id,
+                    golden,
+                    records,
+                    score,
+                });
+            }
+        }
+        Ok(PatientPage { total, hits })
+    }
+
+    /// True when some record (active or not) comes from `source`: an identifier domain
+    /// this index knows.
+    pub async fn knows_source(&self, source: &str) -> Result<bool, ServiceError> {
+        let mut tx = self.store.begin().await?;
+        let known = records::source_exists(&mut tx, source).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(known)
     }
 }

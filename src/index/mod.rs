@@ -7,6 +7,7 @@
 //! The overlay entry is dropped once a commit that contains it is visible.
 
 mod overlay;
+pub mod search;
 
 use std::path::Path;
 use std::sync::Mutex;
@@ -19,6 +20,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 use crate::matching::keys::Pass;
 use crate::normalize::NormalizedRecord;
 use overlay::Overlay;
+use search::{Filter, Found};
 
 /// Candidates kept per blocking key (per pass), so a common name cannot blow up the
 /// candidate set; broad passes keep fewer.
@@ -57,6 +59,8 @@ struct Fields {
     record: Field,
     keys: Field,
     data: Field,
+    /// Demographic search terms (see `search`).
+    search: Field,
 }
 
 /// A candidate: the record's database id and its canonical JSON.
@@ -89,7 +93,16 @@ fn schema() -> (Schema, Fields) {
     let record = b.add_i64_field("record", INDEXED | STORED | FAST);
     let keys = b.add_text_field("keys", STRING);
     let data = b.add_text_field("data", STORED);
-    (b.build(), Fields { record, keys, data })
+    let search = b.add_text_field("search", STRING);
+    (
+        b.build(),
+        Fields {
+            record,
+            keys,
+            data,
+            search,
+        },
+    )
 }
 
 /// The blocking keys of a record, as index terms.
@@ -171,6 +184,10 @@ impl CandidateIndex {
         for (_, k) in &keys {
             document.add_text(self.fields.keys, k);
         }
+        let terms = search::search_terms(data, r);
+        for t in &terms {
+            document.add_text(self.fields.search, t);
+        }
         // the writer only fails when its worker died; the next commit reports it
         let _ = writer.add_document(document);
         drop(writer);
@@ -178,6 +195,7 @@ impl CandidateIndex {
             record_id,
             data,
             keys.into_iter().map(|(_, k)| k).collect(),
+            terms,
         );
     }
 
@@ -297,6 +315,59 @@ impl CandidateIndex {
             .collect();
         out.sort_unstable_by_key(|c| c.record_id);
         Ok(out)
+    }
+
+    /// The active records whose search terms pass `filter`, or `TooMany` when more than
+    /// `cap` do. Each condition reads the postings of the terms in its range only.
+    pub fn search(&self, filter: &Filter, cap: usize) -> Result<Found, IndexError> {
+        use tantivy::collector::{Count, DocSetCollector};
+        use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery};
+        let field = self.fields.search;
+        let term = |b: std::ops::Bound<String>| b.map(|t| Term::from_field_text(field, &t));
+        let clauses: Vec<(Occur, Box<dyn Query>)> = filter
+            .clauses
+            .iter()
+            .map(|clause| {
+                let any: Vec<(Occur, Box<dyn Query>)> = clause
+                    .iter()
+                    .map(|c| {
+                        let (lo, hi) = c.bounds();
+                        let q: Box<dyn Query> = Box::new(RangeQuery::new(term(lo), term(hi)));
+                        (Occur::Should, q)
+                    })
+                    .collect();
+                let q: Box<dyn Query> = Box::new(BooleanQuery::new(any));
+                (Occur::Must, q)
+            })
+            .collect();
+        if clauses.is_empty() {
+            return Ok(Found::Records(Vec::new()));
+        }
+        let query = BooleanQuery::new(clauses);
+        let searcher = self.reader.searcher();
+        let count = searcher.search(&query, &Count)?;
+        if count > cap {
+            return Ok(Found::TooMany(count));
+        }
+        let mut ids: FxHashSet<i64> = FxHashSet::default();
+        for address in searcher.search(&query, &DocSetCollector)? {
+            let column = searcher
+                .segment_reader(address.segment_ord)
+                .fast_fields()
+                .i64("record")?;
+            ids.extend(column.first(address.doc_id));
+        }
+        // records written since the last commit win over what the index still shows
+        self.overlay
+            .lock()
+            .expect("overlay lock")
+            .filter(|terms| filter.holds(terms), &mut ids);
+        if ids.len() > cap {
+            return Ok(Found::TooMany(ids.len()));
+        }
+        let mut out: Vec<i64> = ids.into_iter().collect();
+        out.sort_unstable();
+        Ok(Found::Records(out))
     }
 
     /// The index's own folder state, for diagnostics.

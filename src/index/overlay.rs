@@ -8,6 +8,8 @@ pub struct Overlay {
     generation: u64,
     /// record id → (generation written, data, keys)
     records: FxHashMap<i64, (u64, String, Vec<String>)>,
+    /// record id → search terms (see `index::search`)
+    terms: FxHashMap<i64, Vec<String>>,
     /// key → record ids
     by_key: FxHashMap<String, FxHashSet<i64>>,
     /// record ids removed (deactivated) since the last visible commit, with generation
@@ -19,7 +21,7 @@ impl Overlay {
         self.generation
     }
 
-    pub fn put(&mut self, id: i64, data: &str, keys: Vec<String>) {
+    pub fn put(&mut self, id: i64, data: &str, keys: Vec<String>, terms: Vec<String>) {
         self.unindex(id);
         self.generation += 1;
         for k in &keys {
@@ -28,11 +30,13 @@ impl Overlay {
         self.removed.remove(&id);
         self.records
             .insert(id, (self.generation, data.to_string(), keys));
+        self.terms.insert(id, terms);
     }
 
     pub fn remove(&mut self, id: i64) {
         self.unindex(id);
         self.records.remove(&id);
+        self.terms.remove(&id);
         self.generation += 1;
         self.removed.insert(id, self.generation);
     }
@@ -61,6 +65,7 @@ impl Overlay {
         for id in old {
             self.unindex(id);
             self.records.remove(&id);
+            self.terms.remove(&id);
         }
         self.removed.retain(|_, g| *g > generation);
     }
@@ -70,6 +75,19 @@ impl Overlay {
             generation: self.generation,
             ..Overlay::default()
         };
+    }
+
+    /// Brings a search's results up to date: records written since the commit count by
+    /// their new terms (`passes`), removed records are taken out.
+    pub fn filter(&self, passes: impl Fn(&[String]) -> bool, found: &mut FxHashSet<i64>) {
+        for (id, terms) in &self.terms {
+            if passes(terms) {
+                found.insert(*id);
+            } else {
+                found.remove(id);
+            }
+        }
+        found.retain(|id| !self.removed.contains_key(id));
     }
 
     /// Brings index results up to date: newer data for rewritten records, records

@@ -251,3 +251,13 @@ pub async fn by_source_id(tx: &mut Tx<'_>, source_id: &str) -> Result<Vec<i64>, 
     .fetch_all(&mut **tx)
     .await?)
 }
+
+/// True when some record, active or not, comes from `source` (an identifier domain).
+pub async fn source_exists(tx: &mut Tx<'_>, source: &str) -> Result<bool, StoreError> {
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM source_records WHERE source = $1 LIMIT 1")
+            .bind(source)
+            .fetch_optional(&mut **tx)
+            .await?;
+    Ok(found.is_some())
+}
