@@ -109,12 +109,7 @@ async fn sender(addr: std::net::SocketAddr, messages: Vec<String>) -> (Vec<f64>,
     (latencies, refused)
 }
 
-async fn phase(
-    label: &str,
-    addr: std::net::SocketAddr,
-    messages: Vec<String>,
-    connections: usize,
-) {
+async fn phase(label: &str, addr: std::net::SocketAddr, messages: Vec<String>, connections: usize) {
     let total = messages.len();
     let mut shares: Vec<Vec<String>> = vec![Vec::new(); connections];
     for (i, m) in messages.into_iter().enumerate() {
@@ -151,10 +146,14 @@ async fn run(n: usize, connections: usize) {
             .unwrap_or(0),
         std::fs::read_to_string("/proc/cpuinfo")
             .ok()
-            .and_then(|c| c
-                .lines()
-                .find(|l| l.starts_with("model name"))
-                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string()))
+            .and_then(
+                |c| c.lines().find(|l| l.starts_with("model name")).map(|l| l
+                    .split(':')
+                    .nth(1)
+                    .unwrap_or("")
+                    .trim()
+                    .to_string())
+            )
             .unwrap_or_default()
     );
     let people = (n as f64 / 1.5) as usize + 10;

@@ -49,13 +49,9 @@ pub async fn get_message(
     request: HttpRequest,
     path: web::Path<String>,
 ) -> Result<HttpResponse> {
-    let id: i64 = path.parse().map_err(|_| {
-        Problem::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            "hl7 message not found",
-        )
-    })?;
+    let id: i64 = path
+        .parse()
+        .map_err(|_| Problem::new(StatusCode::NOT_FOUND, "not_found", "hl7 message not found"))?;
     let message = hl7::get(&service.store.pool, id)
         .await
         .map_err(ServiceError::from)?

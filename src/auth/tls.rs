@@ -82,14 +82,12 @@ pub fn server_config_verifying(
         None => builder.with_no_client_auth(),
         Some(ca) => builder.with_client_cert_verifier(client_verifier(ca, provider)?),
     };
-    builder
-        .with_single_cert(chain, key)
-        .map_err(|e| match e {
-            rustls::Error::InconsistentKeys(_) => {
-                config_error("the private key does not belong to the certificate".to_string())
-            }
-            other => config_error(other.to_string()),
-        })
+    builder.with_single_cert(chain, key).map_err(|e| match e {
+        rustls::Error::InconsistentKeys(_) => {
+            config_error("the private key does not belong to the certificate".to_string())
+        }
+        other => config_error(other.to_string()),
+    })
 }
 
 /// Verifies client certificates against the CA certificates in `ca_pem`.

@@ -67,9 +67,14 @@ fn pid_key(message: &Message, n: usize) -> Result<Identifier, AckError> {
 /// index failure is passed on (answered AR 207, not stored, so it can be resent).
 fn refused(patient: &PatientRecord, error: ServiceError) -> Result<Handled, ServiceError> {
     match error {
-        ServiceError::Invalid { field, problem: why } => Ok(Handled::error(
-            patient.error_at(&field, &format!("{field}: {why}")),
-        )),
+        ServiceError::Invalid {
+            field,
+            problem: why,
+        } => Ok(Handled::error(patient.error_at(
+            &field,
+            ErrorCode::DataType,
+            &format!("{field}: {why}"),
+        ))),
         ServiceError::VersionConflict { .. } => Ok(Handled::error(problem(
             "PID",
             3,

@@ -129,7 +129,8 @@ pub(super) fn next_id() -> String {
     format!("MPI{}{:04}", now_ms(), n % 10_000)
 }
 
-/// Message bytes as text: UTF-8, else ISO 8859-1 (one byte, one character).
+/// Message bytes as text, for storing and for reading the header of a message that does
+/// not parse: UTF-8, else ISO 8859-1 (one byte, one character).
 fn decode(bytes: &[u8]) -> String {
     match std::str::from_utf8(bytes) {
         Ok(text) => text.to_string(),
@@ -178,7 +179,13 @@ fn header_only(text: &str) -> Message {
 /// Who mpi is in its answers: the application and facility the message was sent to
 /// (MSH-5, MSH-6), `MPI` when it names none.
 fn sender(header: &Header) -> Sender {
-    let or_mpi = |s: &str| if s.is_empty() { "MPI".to_string() } else { s.to_string() };
+    let or_mpi = |s: &str| {
+        if s.is_empty() {
+            "MPI".to_string()
+        } else {
+            s.to_string()
+        }
+    };
     Sender {
         application: or_mpi(&header.receiving_application),
         facility: or_mpi(&header.receiving_facility),
@@ -231,10 +238,14 @@ impl Handler {
     pub async fn handle(&self, bytes: &[u8], subject: Option<&str>) -> String {
         let started = Instant::now();
         let text = decode(bytes);
-        let (header, request, unreadable) = match Message::parse(&text) {
+        let (header, request, unreadable) = match Message::parse_bytes(bytes) {
             Ok(message) => match message.header() {
                 Ok(header) => (header, message, None),
-                Err(error) => (loose_header(&message), message, Some(AckError::from(&error))),
+                Err(error) => (
+                    loose_header(&message),
+                    message,
+                    Some(AckError::from(&error)),
+                ),
             },
             Err(error) => {
                 let msh = header_only(&text);
@@ -347,15 +358,16 @@ impl Handler {
             Some(s) => format!("hl7:{s}"),
             None => actor(header),
         };
-        let reason = format!("HL7 {} control id {}", message_type(header), header.control_id);
+        let reason = format!(
+            "HL7 {} control id {}",
+            message_type(header),
+            header.control_id
+        );
         let act = crate::identity::Act {
             actor: &actor,
             reason: &reason,
         };
-        let result = match (
-            header.message_code.as_str(),
-            header.trigger_event.as_str(),
-        ) {
+        let result = match (header.message_code.as_str(), header.trigger_event.as_str()) {
             ("ADT", "A01" | "A04" | "A05" | "A08" | "A28" | "A31") => {
                 super::adt::register(&self.service, message).await
             }
@@ -407,7 +419,11 @@ impl Handler {
                     status: code,
                     ack: &done.answer,
                     error: &done.error,
-                    raw: if done.code == AckCode::Accept { "" } else { raw },
+                    raw: if done.code == AckCode::Accept {
+                        ""
+                    } else {
+                        raw
+                    },
                 };
                 stored::finish(&self.service.store.pool, id, &answer, now_ms()).await
             };

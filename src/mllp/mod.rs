@@ -57,7 +57,9 @@ pub fn supported_version(version: &str) -> bool {
 mod tests {
     #[test]
     fn versions_two_three_to_two_eight_are_supported() {
-        for v in ["2.3", "2.3.1", "2.4", "2.5", "2.5.1", "2.6", "2.7.1", "2.8", "2.8.2"] {
+        for v in [
+            "2.3", "2.3.1", "2.4", "2.5", "2.5.1", "2.6", "2.7.1", "2.8", "2.8.2",
+        ] {
             assert!(super::supported_version(v), "{v}");
         }
         for v in ["2.2", "2.1", "3.0", "2.9", "", "2", "25"] {

@@ -90,7 +90,17 @@ pub(super) async fn pix(
 ) -> Result<Handled, ServiceError> {
     let qpd = message.segment("QPD");
     let error = |p: AckError| {
-        let m = response(message, header, "K23", AckCode::Error, "AE", 0, Some(&p), qpd, Vec::new());
+        let m = response(
+            message,
+            header,
+            "K23",
+            AckCode::Error,
+            "AE",
+            0,
+            Some(&p),
+            qpd,
+            Vec::new(),
+        );
         Ok(answered(m, AckCode::Error, Some(p)))
     };
     let Some(q) = qpd else {
@@ -179,7 +189,17 @@ pub(super) async fn pix(
         ("OK", vec![pid])
     };
     let hits = usize::from(!others.is_empty());
-    let m = response(message, header, "K23", AckCode::Accept, status, hits, None, qpd, rest);
+    let m = response(
+        message,
+        header,
+        "K23",
+        AckCode::Accept,
+        status,
+        hits,
+        None,
+        qpd,
+        rest,
+    );
     let mut handled = answered(m, AckCode::Accept, None);
     handled.text = status.to_string();
     handled.subjects = subjects;
@@ -236,9 +256,15 @@ fn pdq_query(qpd: &Segment) -> Result<PatientQuery, AckError> {
     let mut source = None;
     let mut value = None;
     let mut ssn = None;
-    let params = qpd.field(3).map(|f| f.repetitions.clone()).unwrap_or_default();
+    let params = qpd
+        .field(3)
+        .map(|f| f.repetitions.clone())
+        .unwrap_or_default();
     for rep in &params {
-        let name = rep.component(1).trim_start_matches('@').to_ascii_uppercase();
+        let name = rep
+            .component(1)
+            .trim_start_matches('@')
+            .to_ascii_uppercase();
         let v = rep.component(2).trim().to_string();
         if name.is_empty() && v.is_empty() {
             continue;
@@ -341,7 +367,17 @@ pub(super) async fn pdq(
 ) -> Result<Handled, ServiceError> {
     let qpd = message.segment("QPD");
     let error = |p: AckError| {
-        let m = response(message, header, "K22", AckCode::Error, "AE", 0, Some(&p), qpd, Vec::new());
+        let m = response(
+            message,
+            header,
+            "K22",
+            AckCode::Error,
+            "AE",
+            0,
+            Some(&p),
+            qpd,
+            Vec::new(),
+        );
         Ok(answered(m, AckCode::Error, Some(p)))
     };
     let Some(q) = qpd else {
