@@ -232,7 +232,7 @@ fn date_param(text: &str) -> Option<DateParam> {
         Some((d.get(5..7)?.parse().ok()?, d.get(8..10)?.parse().ok()?))
     };
     let (month, dom) = day(&first)?;
-    let leap = |y: u32| (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let leap = |y: u32| (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400);
     let year: u32 = first.get(0..4)?.parse().ok()?;
     let days = match month {
         2 if leap(year) => 29,
