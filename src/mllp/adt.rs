@@ -164,6 +164,13 @@ pub(super) async fn merge(
     message: &Message,
     act: Act<'_>,
 ) -> Result<Handled, ServiceError> {
+    if message.segments_named("PID").count() > 1 {
+        // several merges in one message could half succeed; one per message is atomic
+        return Ok(Handled::error(AckError::general(
+            ErrorCode::SegmentSequence,
+            "one PID/MRG pair per ADT^A40: send each merge as its own message",
+        )));
+    }
     let survivor = match pid_key(message, 1) {
         Ok(key) => key,
         Err(p) => return Ok(Handled::error(p)),
