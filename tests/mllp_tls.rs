@@ -73,7 +73,9 @@ async fn exchange(
     let connector = tokio_rustls::TlsConnector::from(config);
     let name = ServerName::try_from("localhost").unwrap();
     let mut tls = connector.connect(name, tcp).await.ok()?;
-    tls.write_all(&mpi::mllp::frame::encode(message)).await.ok()?;
+    tls.write_all(&mpi::mllp::frame::encode(message))
+        .await
+        .ok()?;
     tls.flush().await.ok()?;
     let mut answer = Vec::new();
     let mut buffer = [0u8; 4096];
@@ -145,11 +147,8 @@ async fn mllp_over_mutual_tls() {
         .await
         .unwrap();
     let mut buffer = [0u8; 1024];
-    let read = tokio::time::timeout(
-        std::time::Duration::from_secs(10),
-        plain.read(&mut buffer),
-    )
-    .await;
+    let read =
+        tokio::time::timeout(std::time::Duration::from_secs(10), plain.read(&mut buffer)).await;
     assert!(
         !matches!(read, Ok(Ok(n)) if n > 0 && buffer[..n].windows(4).any(|w| w == b"MSA|")),
         "no HL7 answer over plain TCP"
@@ -174,6 +173,9 @@ async fn mllp_over_mutual_tls() {
     .await
     .unwrap();
     assert_eq!(entries.len(), 1, "{entries:?}");
-    assert!(entries[0].entry.actor.starts_with("hl7:cert:"), "{entries:?}");
+    assert!(
+        entries[0].entry.actor.starts_with("hl7:cert:"),
+        "{entries:?}"
+    );
     handle.stop().await;
 }
