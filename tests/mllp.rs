@@ -402,3 +402,67 @@ mod postgres {
         checks(spawn_app_mllp(Backend::Postgres, Default::default()).await).await;
     }
 }
+
+/// Sends one message on a fresh connection and reads its answer.
+async fn send_raw(addr: std::net::SocketAddr, text: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream
+        .write_all(&mpi::mllp::frame::encode(text))
+        .await
+        .unwrap();
+    let mut answer = Vec::new();
+    let mut buffer = [0u8; 4096];
+    while !answer.ends_with(&[0x1C, 0x0D]) {
+        let n = stream.read(&mut buffer).await.unwrap();
+        assert!(n > 0, "the listener closed the connection");
+        answer.extend_from_slice(&buffer[..n]);
+    }
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+/// A claim left pending by a process that stopped mid-message (never answered) does not
+/// block the sender's resend: it is processed.
+async fn stale_claims(app: TestApp) {
+    common::logs::record_phi(
+        &json!({"source_id": "ST-8801", "family_name": "VANTERPOOL", "given_name": "ODILE",
+            "birth_date": "19830611"})
+        .to_string(),
+    );
+    let key = mpi::store::hl7::MessageKey {
+        sending_application: "ADT_SYS".into(),
+        sending_facility: "HOSP_S".into(),
+        control_id: "STALE-0001".into(),
+    };
+    let long_ago = mpi::store::now_ms() - 10 * 60 * 1000;
+    let claimed = mpi::store::hl7::claim(&app.service.store.pool, &key, "ADT^A04", long_ago)
+        .await
+        .unwrap();
+    assert!(claimed.is_some());
+    let a04 = "MSH|^~\\&|ADT_SYS|HOSP_S|MPI|MPI|20250301101500||ADT^A04^ADT_A01|STALE-0001|P|2.5.1\r\
+               PID|1||ST-8801^^^HOSP_S^MR||VANTERPOOL^ODILE||19830611|F\r";
+    let answer = send_raw(app.mllp.unwrap(), a04).await;
+    assert!(answer.contains("MSA|AA|STALE-0001"), "{answer}");
+    let (status, _) = app.get("/v1/records/HOSP_S/ST-8801").await;
+    assert_eq!(status, 200);
+    // and now it is a normal resend: the same answer
+    assert_eq!(send_raw(app.mllp.unwrap(), a04).await, answer);
+}
+
+mod stale_sqlite {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_stale_claim_is_taken_over() {
+        stale_claims(spawn_app_mllp(Backend::Sqlite, Default::default()).await).await;
+    }
+}
+
+mod stale_postgres {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_stale_claim_is_taken_over() {
+        stale_claims(spawn_app_mllp(Backend::Postgres, Default::default()).await).await;
+    }
+}

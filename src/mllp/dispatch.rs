@@ -17,6 +17,15 @@ use crate::store::now_ms;
 /// How long a resent message waits for its first delivery to be answered.
 const DUPLICATE_WAIT: Duration = Duration::from_secs(30);
 
+/// A claim pending longer than this belongs to a process that stopped mid-message.
+const STALE_CLAIM: Duration = Duration::from_secs(120);
+
+/// The message types counted by name in `/metrics` (others count as `other`).
+const COUNTED: [&str; 10] = [
+    "ADT^A01", "ADT^A04", "ADT^A05", "ADT^A08", "ADT^A28", "ADT^A31", "ADT^A40", "ADT^A37",
+    "QBP^Q23", "QBP^Q22",
+];
+
 /// What a handler decided: the answer's code, text and problem, or a whole response
 /// (RSP) it built; and the ids it touched (for the audit entry).
 pub(super) struct Handled {
@@ -86,8 +95,13 @@ struct MllpMetrics {
 
 impl MllpMetrics {
     fn count(&self, message_type: &str, code: &'static str) {
+        let kind = if COUNTED.contains(&message_type) {
+            message_type
+        } else {
+            "other"
+        };
         let mut counts = self.counts.lock().unwrap_or_else(|p| p.into_inner());
-        *counts.entry((message_type.to_string(), code)).or_default() += 1;
+        *counts.entry((kind.to_string(), code)).or_default() += 1;
     }
 
     /// Prometheus text lines.
@@ -97,10 +111,6 @@ impl MllpMetrics {
             "# HELP mpi_hl7_messages_total HL7 v2 messages answered over MLLP, by type and acknowledgement code\n# TYPE mpi_hl7_messages_total counter\n",
         );
         for ((kind, code), n) in counts.iter() {
-            let kind: String = kind
-                .chars()
-                .filter(|c| c.is_ascii_alphanumeric() || *c == '^' || *c == '_')
-                .collect();
             out.push_str(&format!(
                 "mpi_hl7_messages_total{{type=\"{kind}\",code=\"{code}\"}} {n}\n"
             ));
@@ -267,7 +277,18 @@ impl Handler {
             },
         };
         let pool = &self.service.store.pool;
-        let claim = match stored::claim(pool, &key, &message_type, now_ms()).await {
+        let mut claimed = stored::claim(pool, &key, &message_type, now_ms()).await;
+        if matches!(claimed, Ok(None)) {
+            // a claim left pending by a process that stopped mid-message was never
+            // answered: forget it, so this delivery is processed
+            let stale = now_ms() - STALE_CLAIM.as_millis() as i64;
+            if let Ok(n) = stored::release_stale(pool, stale).await
+                && n > 0
+            {
+                claimed = stored::claim(pool, &key, &message_type, now_ms()).await;
+            }
+        }
+        let claim = match claimed {
             Ok(Some(id)) => Some(id),
             Ok(None) => return self.resent(&request, &header, &key, &message_type).await,
             Err(error) => {
