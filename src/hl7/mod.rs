@@ -126,7 +126,7 @@ pub struct Header {
 impl Message {
     /// Parses a message: segments separated by CR, LF or CRLF (blank lines skipped), the
     /// delimiters taken from MSH-1/MSH-2, escape sequences decoded (`\F\ \S\ \T\ \R\ \E\`,
-    /// `\Xhh..\` as bytes of the message's character set, UTF-8 assumed; formatting escapes
+    /// `\Xhh..\` as UTF-8 bytes, or ISO 8859-1 when they are not UTF-8; formatting escapes
     /// such as `\.br\` kept as text), trailing separators tolerated.
     pub fn parse(text: &str) -> Result<Message, ParseError> {
         parse::message(text)

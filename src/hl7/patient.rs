@@ -274,13 +274,9 @@ fn key_of(
     })
 }
 
-/// Whether a field was sent: `Some(true)` valued, `Some(false)` null (`""`), `None` absent.
-fn state(field: Option<&Field>) -> Option<bool> {
-    match field {
-        Some(f) if f.is_null() => Some(false),
-        Some(f) if !f.is_empty() => Some(true),
-        _ => None,
-    }
+/// Whether a field was sent: a value, or the null `""` (absent and empty are not).
+fn is_sent(field: Option<&Field>) -> bool {
+    field.is_some_and(|f| !f.is_empty())
 }
 
 fn patient_of_pid(
@@ -295,8 +291,8 @@ fn patient_of_pid(
         ..RawRecord::default()
     };
     let mut sent: Vec<&'static str> = Vec::new();
-    let mut send = |fields: &[&'static str], sources: &[Option<bool>]| {
-        if sources.iter().any(Option::is_some) {
+    let mut send = |fields: &[&'static str], is_sent: bool| {
+        if is_sent {
             sent.extend(fields);
         }
     };
@@ -310,18 +306,18 @@ fn patient_of_pid(
     }
     send(
         &["given_name", "middle_name", "family_name", "suffix"],
-        &[state(pid.field(5))],
+        is_sent(pid.field(5)),
     );
 
     r.birth_date = birth_date(value(pid.text(7, 1)));
-    send(&["birth_date"], &[state(pid.field(7))]);
+    send(&["birth_date"], is_sent(pid.field(7)));
 
     r.sex = match value(pid.text(8, 1)) {
         // ambiguous: FHIR's map of table 0001 reads it as "other"
         "A" => "O".to_string(),
         s => s.to_string(),
     };
-    send(&["sex"], &[state(pid.field(8))]);
+    send(&["sex"], is_sent(pid.field(8)));
 
     // a home address, else the first that is not marked bad (`BA`)
     let address = preferred(
@@ -342,7 +338,7 @@ fn patient_of_pid(
     }
     send(
         &["address_line", "city", "state", "postal_code"],
-        &[state(pid.field(11))],
+        is_sent(pid.field(11)),
     );
 
     let telecoms: Vec<&Repetition> = [pid.field(13), pid.field(40)]
@@ -363,7 +359,7 @@ fn patient_of_pid(
         .unwrap_or_default();
     send(
         &["phone", "email"],
-        &[state(pid.field(13)), state(pid.field(40))],
+        is_sent(pid.field(13)) || is_sent(pid.field(40)),
     );
 
     let ss = Identifier::list(pid.field(3))
@@ -371,10 +367,7 @@ fn patient_of_pid(
         .find(|i| i.type_code == "SS");
     let ssn_in_pid3 = ss.is_some();
     r.ssn = ss.map_or_else(|| value(pid.text(19, 1)).to_string(), |i| i.id);
-    send(
-        &["ssn"],
-        &[ssn_in_pid3.then_some(true), state(pid.field(19))],
-    );
+    send(&["ssn"], ssn_in_pid3 || is_sent(pid.field(19)));
 
     Ok(PatientRecord {
         record: r,

@@ -420,3 +420,19 @@ fn bytes_are_read_in_the_declared_character_set() {
         Err(ParseError::NoHeader)
     );
 }
+
+#[test]
+fn built_fields_take_the_parsed_form() {
+    assert_eq!(Field::of(&[""]), Field::default());
+    assert_eq!(Field::of(&["", ""]), Field::default());
+    assert_eq!(Repetition::of(&["a", "", ""]), Repetition::of(&["a"]));
+    assert_eq!(
+        Repetition::of(&["", "b"]).components,
+        [vec![String::new()], vec!["b".to_string()]]
+    );
+    let mut s = Segment::new("PID");
+    s.set_text(3, "x");
+    assert_eq!(s.fields.len(), 3);
+    assert!(s.field(1).unwrap().is_empty());
+    assert_eq!(s.text(3, 1), "x");
+}

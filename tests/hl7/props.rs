@@ -184,3 +184,54 @@ proptest! {
         }
     }
 }
+
+/// A value as a feed would hold it: no surrounding spaces, not the null `""`.
+fn demographic() -> impl Strategy<Value = String> {
+    prop_oneof!["[ -~]{0,12}", "[a-zA-ZÀ-ÿ|^~&\\\\#' -]{0,12}"]
+        .prop_map(|s| s.trim().to_string())
+        .prop_filter("not the null", |s| s != "\"\"")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn outbound_pid_reads_back_as_the_record(
+        (family, given, middle, suffix) in (demographic(), demographic(), demographic(), demographic()),
+        (line, city, state, postal) in (demographic(), demographic(), demographic(), demographic()),
+        (phone, email) in (demographic(), demographic()),
+        id in "[A-Za-z0-9&^|-]{1,10}",
+    ) {
+        use mpi::domain::RawRecord;
+        use mpi::hl7::{Identifier, MessageBuilder, pid_segment};
+        use mpi::identity::outcome::RecordRef;
+        let record = RawRecord {
+            source: "HOSP_A".into(),
+            source_id: id.clone(),
+            family_name: family,
+            given_name: given,
+            middle_name: middle,
+            suffix,
+            address_line: line,
+            city,
+            state,
+            postal_code: postal,
+            phone,
+            email,
+            sex: "M".into(),
+            birth_date: "1980-03-14".into(),
+            ..RawRecord::default()
+        };
+        let key = RecordRef { source: "HOSP_A".into(), source_id: id };
+        let m = MessageBuilder::new(("MPI", "ENT"), ("R", "F"), ("ADT", "A31", "ADT_A05"), "1", "2.5.1")
+            .push(pid_segment(&[Identifier::mrn(&key)], &record))
+            .build();
+        let back = patient_of(&Message::parse(&m.encode()).unwrap()).unwrap();
+        prop_assert_eq!(&back.record, &record);
+        // a record without an address sends no PID-11: an update keeps the one held
+        let no_address = [&record.address_line, &record.city, &record.state, &record.postal_code]
+            .iter()
+            .all(|v| v.is_empty());
+        prop_assert_eq!(back.sends("city"), !no_address);
+    }
+}
