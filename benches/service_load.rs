@@ -5,7 +5,8 @@
 //! folder on disk.
 //!
 //! Run: `cargo bench --bench service_load -- [RECORDS]` (default 1,000,000);
-//! `MPI_BENCH_PHASES=recall,latency,saturation` picks phases (registrations always run). Records are synthetic (`mpi synth`, seed 7), shuffled
+//! `MPI_BENCH_PHASES=pdq,recall,latency,saturation` picks phases (`pdq`: PDQm
+//! search latency over `GET /fhir/Patient`) (registrations always run). Records are synthetic (`mpi synth`, seed 7), shuffled
 //! as generated; 30,000 more records of the same population are held back as queries and
 //! new registrations.
 
@@ -150,6 +151,10 @@ async fn run(n: usize) {
         "bulk load: {n} records in {load_secs:.1} s = {:.0} records/s (batches of {BATCH})",
         n as f64 / load_secs
     );
+
+    if on("pdq") {
+        pdq(&client, &base, &all).await;
+    }
 
     // 2. candidate recall: of the true pairs among the loaded records, the share whose
     //    other record is among a record's candidates (sampled over 20,000 records)
@@ -342,4 +347,77 @@ async fn run(n: usize) {
         seen.load(Ordering::Relaxed),
         checked.load(Ordering::Relaxed)
     );
+}
+
+/// The search parameters a PDQm query shape takes from a record.
+type QueryOf = dyn Fn(&RawRecord) -> Vec<(&'static str, String)>;
+
+/// PDQm search latency (`GET /fhir/Patient`), one request at a time, for three query
+/// shapes built from 300 loaded records: a family name with a given-name prefix, a
+/// family name with the birth year, and a record number.
+async fn pdq(client: &reqwest::Client, base: &str, all: &[(RawRecord, u64)]) {
+    let step = (all.len() / 300).max(1);
+    let sample: Vec<&RawRecord> = all
+        .iter()
+        .step_by(step)
+        .map(|(r, _)| r)
+        .filter(|r| r.family_name.trim().len() > 1 && r.given_name.trim().len() > 2)
+        .collect();
+    let year = |r: &RawRecord| {
+        normalize(r)
+            .0
+            .birth_date
+            .map(|d| d.year().to_string())
+            .unwrap_or_default()
+    };
+    let shapes: [(&str, Box<QueryOf>); 3] = [
+        (
+            "family + given prefix",
+            Box::new(|r| {
+                let given: String = r.given_name.trim().chars().take(3).collect();
+                vec![("family", r.family_name.clone()), ("given", given)]
+            }),
+        ),
+        (
+            "family + birth year",
+            Box::new(move |r| vec![("family", r.family_name.clone()), ("birthdate", year(r))]),
+        ),
+        (
+            "identifier",
+            Box::new(|r| {
+                let id = format!("urn:mpi:source:{}|{}", r.source, r.source_id);
+                vec![("identifier", id)]
+            }),
+        ),
+    ];
+    for (name, query) in shapes {
+        let mut millis = Vec::new();
+        let (mut found, mut refused) = (0usize, 0usize);
+        for r in &sample {
+            let started = Instant::now();
+            let response = client
+                .get(format!("{base}/fhir/Patient"))
+                .query(&query(r))
+                .send()
+                .await
+                .unwrap();
+            let status = response.status().as_u16();
+            let v: serde_json::Value = response.json().await.unwrap();
+            millis.push(started.elapsed().as_secs_f64() * 1000.0);
+            match status {
+                200 => found += v["total"].as_u64().unwrap_or(0) as usize,
+                400 => refused += 1,
+                other => panic!("PDQm answered {other}: {v}"),
+            }
+        }
+        millis.sort_by(f64::total_cmp);
+        println!(
+            "pdq {name}: {} queries, p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms; {:.1} persons per answer, {refused} refused as too broad",
+            millis.len(),
+            percentile(&millis, 0.5),
+            percentile(&millis, 0.95),
+            millis.last().copied().unwrap_or(0.0),
+            found as f64 / (millis.len() - refused).max(1) as f64,
+        );
+    }
 }

@@ -141,6 +141,12 @@ async fn ids(app: &TestApp, query: &str) -> BTreeSet<String> {
         .collect()
 }
 
+/// Commits the search index, so reads come from Tantivy rather than the overlay.
+async fn commit(app: &TestApp) {
+    let mark = app.service.last_event_seq().await.unwrap();
+    app.service.index.commit(mark).unwrap();
+}
+
 fn set(ids: &[&String]) -> BTreeSet<String> {
     ids.iter().map(|s| s.to_string()).collect()
 }
@@ -211,8 +217,18 @@ both!(pdqm_search_parameters, |app: TestApp| async move {
     .into_iter()
     .map(|(q, s)| (Box::leak(q.to_string().into_boxed_str()) as &str, s))
     .collect();
-    for (query, expected) in cases {
-        assert_eq!(ids(&app, query).await, expected, "{query}");
+    // first from the index's overlay (just written), then from a Tantivy commit
+    for committed in [false, true] {
+        if committed {
+            commit(&app).await;
+        }
+        for (query, expected) in &cases {
+            assert_eq!(
+                &ids(&app, query).await,
+                expected,
+                "{query} (committed: {committed})"
+            );
+        }
     }
 
     // the Patient is the person, as a read shows it: every source's identifier
@@ -319,6 +335,25 @@ both!(pdqm_paging_merged_and_errors, |app: TestApp| async move {
     assert_eq!(status, 200, "{v}");
     assert_eq!(ids(&app, "family=danvers").await, set(&[&p.carol]));
     assert_eq!(ids(&app, &format!("_id={danvers}")).await, BTreeSet::new());
+
+    // an updated record is found by its new name only, before and after a commit
+    let moreno = json!({
+        "source": "HOSP_A", "source_id": "A-2", "given_name": "José", "family_name": "Moreno",
+        "sex": "M", "birth_date": "1980-04-20", "postal_code": "33101"
+    });
+    assert_eq!(register(&app, moreno).await, p.jose);
+    for committed in [false, true] {
+        if committed {
+            commit(&app).await;
+        }
+        assert_eq!(ids(&app, "family=munoz").await, BTreeSet::new());
+        assert_eq!(ids(&app, "family=moreno").await, set(&[&p.jose]));
+    }
+    // a deactivated record is not found
+    assert_eq!(app.delete("/v1/records/HOSP_A/A-2").await, 204);
+    assert_eq!(ids(&app, "family=moreno").await, BTreeSet::new());
+    commit(&app).await;
+    assert_eq!(ids(&app, "family=moreno").await, BTreeSet::new());
 
     // errors: an OperationOutcome naming the parameter
     let cases = [
@@ -512,6 +547,15 @@ fn python() -> String {
 
 both!(fhirclient_pdqm_and_pixm, |app: TestApp| async move {
     let p = load(&app).await;
+    // the patient values the script sends
+    for query in [
+        "family=johnson&family=garcia&given=mar&family=john&family=j",
+        "identifier=urn:mpi:source:CLINIC_C%7CC-77&identifier=http://hl7.org/fhir/sid/us-ssn%7C219553481",
+        "identifier=urn:mpi:source:HOSP_A%7CA-1&identifier=urn:mpi:source:HOSP_A%7CNOT-THERE",
+        "birthdate=1980-02&birthdate=le1975-12-31",
+    ] {
+        record_query(query);
+    }
     let script = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/python/pdqm_pixm_check.py"
@@ -551,3 +595,43 @@ both!(fhirclient_pdqm_and_pixm, |app: TestApp| async move {
         assert!(stdout.contains(check), "{check} missing from:\n{stdout}");
     }
 });
+
+/// A made-up word for `n`: distinct names, so the batch's records are not candidates
+/// for each other and registering them stays quick.
+fn word(n: usize) -> String {
+    let letters = b"bcdfghjklmnprstvz";
+    let vowels = b"aeiou";
+    let mut n = n;
+    let mut out = String::new();
+    for _ in 0..3 {
+        out.push(letters[n % letters.len()] as char);
+        n /= letters.len();
+        out.push(vowels[n % vowels.len()] as char);
+        n /= vowels.len();
+    }
+    out
+}
+
+both!(
+    a_query_matching_too_many_records_is_refused,
+    |app: TestApp| async move {
+        let batch: Vec<Value> = (0..=mpi::identity::MAX_MATCHED_RECORDS)
+            .map(|i| {
+                json!({
+                    "source": "BULK", "source_id": format!("K-{i}"),
+                    "given_name": word(i * 7 + 3), "family_name": word(i),
+                    "birth_date": format!("{}-{:02}-{:02}", 1930 + i % 60, 1 + i % 12, 1 + i % 28)
+                })
+            })
+            .collect();
+        let (status, v) = app.post("/v1/records:batch", &json!(batch)).await;
+        assert_eq!(status, 200, "{v}");
+        let (status, v) = fhir_get(&app, "/fhir/Patient?birthdate=ge1900", &[]).await;
+        assert_eq!(status, 400, "{v}");
+        assert_eq!(v["issue"][0]["code"], "too-costly", "{v}");
+        // narrowed, it is answered
+        let (status, v) = fhir_get(&app, "/fhir/Patient?birthdate=ge1900&family=bababa", &[]).await;
+        assert_eq!(status, 200, "{v}");
+        assert_eq!(v["total"], 1, "{v}");
+    }
+);

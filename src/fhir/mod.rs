@@ -45,9 +45,11 @@ pub async fn metadata(service: web::Data<Service>) -> HttpResponse {
             "implementation": {"description": format!("mpi master patient index, model {}", service.model_version())},
             "fhirVersion": "4.0.1",
             "format": ["json"],
+            // PDQm's supplier needs only ITI-78 and Patient read; PIXm's Manager also takes
+            // the FHIR identity feed (ITI-104), which this server does not, so only the
+            // `$ihe-pix` operation (ITI-83) is declared, below
             "instantiates": [
-                "https://profiles.ihe.net/ITI/PDQm/CapabilityStatement/IHE.PDQm.PatientDemographicsSupplier",
-                "https://profiles.ihe.net/ITI/PIXm/CapabilityStatement/IHE.PIXm.Manager"
+                "https://profiles.ihe.net/ITI/PDQm/CapabilityStatement/IHE.PDQm.PatientDemographicsSupplier"
             ],
             "rest": [{
                 "mode": "server",

@@ -446,3 +446,45 @@ impl Service {
         Ok(known)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{DateParam, DatePrefix};
+
+    fn range(text: &str) -> (DatePrefix, String, String) {
+        let d = DateParam::parse(text).unwrap();
+        (d.prefix, d.first, d.last)
+    }
+
+    #[test]
+    fn partial_dates_are_the_ranges_they_cover() {
+        let r = |p, a: &str, b: &str| (p, a.to_string(), b.to_string());
+        assert_eq!(range("1980"), r(DatePrefix::Eq, "1980-01-01", "1980-12-31"));
+        assert_eq!(
+            range("ge1980-02"),
+            r(DatePrefix::Ge, "1980-02-01", "1980-02-29")
+        );
+        assert_eq!(
+            range("lt1981-02"),
+            r(DatePrefix::Lt, "1981-02-01", "1981-02-28")
+        );
+        assert_eq!(
+            range("ne1975-04-12"),
+            r(DatePrefix::Ne, "1975-04-12", "1975-04-12")
+        );
+        assert_eq!(range("sa2000").0, DatePrefix::Sa);
+        assert_eq!(range("eb2000").0, DatePrefix::Eb);
+        for bad in [
+            "",
+            "80",
+            "1980-1",
+            "1980-13",
+            "1981-02-29",
+            "19800101",
+            "xx1980",
+            "1980-01-01T00:00",
+        ] {
+            assert!(DateParam::parse(bad).is_err(), "{bad}");
+        }
+    }
+}
