@@ -21,7 +21,8 @@ pub struct Listener {
     options: MllpOptions,
 }
 
-/// A running listener: its address, and the way to stop it.
+/// A running listener: its address, and the way to stop it (dropping the handle stops
+/// it too).
 pub struct MllpHandle {
     pub addr: SocketAddr,
     stop: watch::Sender<bool>,
