@@ -51,6 +51,15 @@ fn esc(value: &str) -> String {
     out
 }
 
+/// A birth date as HL7 `YYYYMMDD`; a value that is not a date goes as sent, digits
+/// only (the synthetic population has a few, as feeds do: they are answered AE).
+fn hl7_date(text: &str) -> String {
+    match mpi::domain::value::BirthDate::parse(text) {
+        Ok(d) => format!("{:04}{:02}{:02}", d.year(), d.month(), d.day()),
+        Err(_) => text.chars().filter(char::is_ascii_digit).collect(),
+    }
+}
+
 /// An ADT^A04 (v2.5.1) registering `r`.
 fn a04(r: &RawRecord, control: usize) -> String {
     let ssn = if r.ssn.is_empty() {
@@ -70,7 +79,7 @@ fn a04(r: &RawRecord, control: usize) -> String {
         given = esc(&r.given_name),
         middle = esc(&r.middle_name),
         suffix = esc(&r.suffix),
-        birth = r.birth_date.replace('-', ""),
+        birth = hl7_date(&r.birth_date),
         sex = esc(&r.sex),
         line = esc(&r.address_line),
         city = esc(&r.city),
@@ -102,8 +111,17 @@ async fn sender(addr: std::net::SocketAddr, messages: Vec<String>) -> (Vec<f64>,
             answer.extend_from_slice(&buffer[..n]);
         }
         latencies.push(started.elapsed().as_secs_f64() * 1000.0);
-        if !String::from_utf8_lossy(&answer).contains("MSA|AA|") {
+        let answer = String::from_utf8_lossy(&answer);
+        if !answer.contains("MSA|AA|") {
             refused += 1;
+            if refused <= 3 {
+                // MSA and ERR name the field and the problem, never a value
+                let why = answer
+                    .split('\r')
+                    .find(|s| s.starts_with("ERR"))
+                    .unwrap_or("");
+                println!("  refused: {why}");
+            }
         }
     }
     (latencies, refused)

@@ -277,11 +277,15 @@ impl Handler {
             },
         };
         let pool = &self.service.store.pool;
-        let mut claimed = stored::claim(pool, &key, &message_type, now_ms()).await;
+        let mut claimed = {
+            let _turn = self.write_turn().await;
+            stored::claim(pool, &key, &message_type, now_ms()).await
+        };
         if matches!(claimed, Ok(None)) {
             // a claim left pending by a process that stopped mid-message was never
             // answered: forget it, so this delivery is processed
             let stale = now_ms() - STALE_CLAIM.as_millis() as i64;
+            let _turn = self.write_turn().await;
             if let Ok(n) = stored::release_stale(pool, stale).await
                 && n > 0
             {
@@ -327,6 +331,15 @@ impl Handler {
         self.finish(&header, done, &text, subject, started).await
     }
 
+    /// On SQLite, this process's writers take turns (first come, first served) rather
+    /// than meet in SQLite's busy wait, which sleeps and is not fair.
+    async fn write_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match self.service.store.backend {
+            crate::store::Backend::Sqlite => Some(self.service.store.write_gate.lock().await),
+            crate::store::Backend::Postgres => None,
+        }
+    }
+
     /// A frame larger than the limit: answered AR (its header was not read).
     pub async fn oversize(&self, limit: usize) -> String {
         let header = loose_header(&header_only(""));
@@ -338,10 +351,12 @@ impl Handler {
             sending_facility: String::new(),
             control_id: format!("unparsed-{}", next_id()),
         };
-        let claim = stored::claim(&self.service.store.pool, &key, "", now_ms())
-            .await
-            .ok()
-            .flatten();
+        let claim = {
+            let _turn = self.write_turn().await;
+            stored::claim(&self.service.store.pool, &key, "", now_ms()).await
+        }
+        .ok()
+        .flatten();
         let done = Done {
             key,
             claim,
@@ -432,6 +447,7 @@ impl Handler {
         let code = done.code.code();
         let internal = done.retry;
         if let Some(id) = done.claim {
+            let _turn = self.write_turn().await;
             let result = if internal {
                 // not applied: forget the claim so that the resend is processed
                 stored::release(&self.service.store.pool, id).await
