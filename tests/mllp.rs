@@ -466,3 +466,74 @@ mod stale_postgres {
         stale_claims(spawn_app_mllp(Backend::Postgres, Default::default()).await).await;
     }
 }
+
+/// Updates of one record arriving on several connections at once each keep what the
+/// others set (no lost update): every one applies on top of the version before it.
+async fn concurrent_updates(app: TestApp) {
+    common::logs::record_phi(
+        &json!({"source_id": "CU-6601", "family_name": "THORVALDSEN", "given_name": "ASTRID",
+            "birth_date": "19770304", "phone": "9785550199", "address_line": "7 Birch Rd",
+            "city": "Salem", "postal_code": "01970"})
+        .to_string(),
+    );
+    let addr = app.mllp.unwrap();
+    let msh = |event: &str, control: &str| {
+        format!(
+            "MSH|^~\\&|ADT_SYS|HOSP_U|MPI|MPI|20250301101500||ADT^{event}^ADT_A01|{control}|P|2.5.1\r"
+        )
+    };
+    let a04 = format!(
+        "{}PID|1||CU-6601^^^HOSP_U^MR||THORVALDSEN^ASTRID||19770304\r",
+        msh("A04", "CU-0001")
+    );
+    assert!(send_raw(addr, &a04).await.contains("MSA|AA|"));
+    let updates = [
+        format!(
+            "{}PID|1||CU-6601^^^HOSP_U^MR||||||||||^PRN^PH^^^978^5550199\r",
+            msh("A08", "CU-0002")
+        ),
+        format!(
+            "{}PID|1||CU-6601^^^HOSP_U^MR||||||||7 Birch Rd^^Salem^MA^01970^^H\r",
+            msh("A08", "CU-0003")
+        ),
+        format!(
+            "{}PID|1||CU-6601^^^HOSP_U^MR|||||F\r",
+            msh("A08", "CU-0004")
+        ),
+    ];
+    let sends: Vec<_> = updates
+        .iter()
+        .cloned()
+        .map(|m| tokio::spawn(async move { send_raw(addr, &m).await }))
+        .collect();
+    for s in sends {
+        let answer = s.await.unwrap();
+        assert!(answer.contains("MSA|AA|"), "{answer}");
+    }
+    let (_, v) = app.get("/v1/records/HOSP_U/CU-6601").await;
+    let r = &v["record"];
+    assert_eq!(v["version"], 4, "{v}");
+    assert_eq!(r["family_name"], "THORVALDSEN", "{v}");
+    assert_eq!(r["birth_date"], "1977-03-04", "{v}");
+    assert_eq!(r["city"], "Salem", "{v}");
+    assert_eq!(r["sex"], "F", "{v}");
+    assert!(!r["phone"].as_str().unwrap().is_empty(), "{v}");
+}
+
+mod concurrent_sqlite {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn concurrent_updates_of_one_record_lose_nothing() {
+        concurrent_updates(spawn_app_mllp(Backend::Sqlite, Default::default()).await).await;
+    }
+}
+
+mod concurrent_postgres {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn concurrent_updates_of_one_record_lose_nothing() {
+        concurrent_updates(spawn_app_mllp(Backend::Postgres, Default::default()).await).await;
+    }
+}

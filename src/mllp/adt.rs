@@ -9,7 +9,7 @@ use std::sync::Arc;
 use super::dispatch::{Handled, problem};
 use crate::domain::RawRecord;
 use crate::hl7::{AckError, ErrorCode, Identifier, Message, PatientRecord, patient_of};
-use crate::identity::{self, Act, Service, ServiceError};
+use crate::identity::{self, Act, Precondition, Service, ServiceError};
 use crate::store::StoreError;
 
 /// The identifier types that name a source's record, best first.
@@ -99,37 +99,43 @@ pub(super) async fn register(
         Ok(patient) => patient,
         Err(e) => return Ok(Handled::error(AckError::from(&e))),
     };
-    let stored = match service.record(&key.authority, &key.id).await {
-        Ok(view) => view.record,
-        Err(ServiceError::NotFound(_)) => RawRecord::default(),
-        Err(other) => return Err(other),
-    };
-    let mut record = patient.onto(&stored);
-    record.source = key.authority;
-    record.source_id = key.id;
-    let prepared = match identity::prepare(record) {
-        Ok(p) => p,
-        Err(e) => return refused(&patient, e),
-    };
-    match service.register_prepared(prepared, "hl7").await {
-        Ok(answer) => {
-            let mut subjects = vec![
-                format!("record:{}/{}", answer.source, answer.source_id),
-                format!("person:{}", answer.person_id),
-            ];
-            subjects.extend(
-                answer
-                    .candidate_persons
-                    .iter()
-                    .map(|p| format!("person:{p}")),
-            );
-            Ok(Handled::accept(
-                &format!("{} (version {})", answer.outcome.as_str(), answer.version),
-                subjects,
-            ))
+    // read, merge and write under the version read: an update of the same record from
+    // another connection in between makes the write fail, and it is done again on top
+    let mut attempts = 0;
+    let answer = loop {
+        attempts += 1;
+        let (stored, expected) = match service.record(&key.authority, &key.id).await {
+            Ok(view) => (view.record, Some(Precondition::Version(view.version))),
+            Err(ServiceError::NotFound(_)) => (RawRecord::default(), None),
+            Err(other) => return Err(other),
+        };
+        let mut record = patient.onto(&stored);
+        record.source = key.authority.clone();
+        record.source_id = key.id.clone();
+        let prepared = match identity::prepare(record) {
+            Ok(p) => p.expecting(expected),
+            Err(e) => return refused(&patient, e),
+        };
+        match service.register_prepared(prepared, "hl7").await {
+            Ok(answer) => break answer,
+            Err(ServiceError::VersionConflict { .. }) if attempts < 3 => continue,
+            Err(e) => return refused(&patient, e),
         }
-        Err(e) => refused(&patient, e),
-    }
+    };
+    let mut subjects = vec![
+        format!("record:{}/{}", answer.source, answer.source_id),
+        format!("person:{}", answer.person_id),
+    ];
+    subjects.extend(
+        answer
+            .candidate_persons
+            .iter()
+            .map(|p| format!("person:{p}")),
+    );
+    Ok(Handled::accept(
+        &format!("{} (version {})", answer.outcome.as_str(), answer.version),
+        subjects,
+    ))
 }
 
 /// The person a record is linked to, or an AE naming `segment`-`field` when the record is
