@@ -13,6 +13,8 @@
 //! rate_burst = 2000               # MPI_RATE_BURST
 //! request_timeout = 30            # MPI_REQUEST_TIMEOUT: seconds
 //! a40_destination = "engine:2575" # MPI_A40_DESTINATION: ADT^A40 over MLLP on merges
+//! mllp = "0.0.0.0:2575"           # MPI_MLLP: HL7 v2 over MLLP (TLS with tls_cert/tls_key)
+//! mllp_client_ca = "/etc/mpi/ca.pem"  # MPI_MLLP_CLIENT_CA: require client certificates
 //!
 //! [jwt]                           # identity provider tokens (optional)
 //! issuer = "https://idp.example.org/realms/hospital"   # MPI_JWT_ISSUER
@@ -49,6 +51,8 @@ pub struct Settings {
     pub rate_burst: Option<f64>,
     pub request_timeout: Option<u64>,
     pub a40_destination: Option<String>,
+    pub mllp: Option<String>,
+    pub mllp_client_ca: Option<PathBuf>,
     pub jwt: Option<JwtFile>,
     pub webhooks: Option<WebhooksFile>,
 }
@@ -115,9 +119,13 @@ impl Settings {
         if let Some(v) = &self.model {
             out.push(("MPI_MODEL", v.display().to_string()));
         }
+        if let Some(v) = &self.mllp {
+            out.push(("MPI_MLLP", v.clone()));
+        }
         let paths = [
             ("MPI_TLS_CERT", &self.tls_cert),
             ("MPI_TLS_KEY", &self.tls_key),
+            ("MPI_MLLP_CLIENT_CA", &self.mllp_client_ca),
         ];
         for (name, v) in paths {
             if let Some(v) = v {

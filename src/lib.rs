@@ -22,6 +22,8 @@ pub mod identity;
 pub mod index;
 /// Compare, score, rules, explanation and training.
 pub mod matching;
+/// HL7 v2 over MLLP: the listener, message handling, acknowledgements.
+pub mod mllp;
 /// Raw records to normalized records.
 pub mod normalize;
 /// Review queue rules: reasons, decisions, task moves.

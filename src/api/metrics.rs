@@ -109,6 +109,7 @@ impl Metrics {
         let _ = self.render_requests(&mut out);
         let _ = self.render_outcomes(&mut out);
         let _ = self.render_webhooks(&mut out);
+        out.push_str(&crate::mllp::metrics_text());
         let _ = render_state(&mut out, service).await;
         out
     }

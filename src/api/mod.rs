@@ -6,6 +6,7 @@ mod audit;
 mod batch;
 mod docs;
 pub mod guard;
+mod hl7;
 pub mod metrics;
 pub mod problem;
 pub mod request_id;

@@ -47,6 +47,8 @@ const SOURCES_AND_STEWARDS: &[Role] = &[Role::Integration, Role::Steward];
 const REVIEWERS: &[Role] = &[Role::Reviewer, Role::Steward];
 const STEWARDS: &[Role] = &[Role::Steward];
 const ADMINS: &[Role] = &[Role::Admin];
+/// Received HL7 messages (a refused one's raw text is patient data).
+const STEWARDS_AND_ADMINS: &[Role] = &[Role::Steward, Role::Admin];
 const AUDITORS: &[Role] = &[Role::Auditor];
 
 /// Every route the server answers, in the order of `openapi/mpi.yaml`, with its access
@@ -175,6 +177,18 @@ pub const ROUTES: &[RouteSpec] = &[
     ),
     route("GET", "/v1/events", "listEvents", Roles(INTEGRATION)),
     route("GET", "/v1/audit", "listAudit", Roles(AUDITORS)),
+    route(
+        "GET",
+        "/v1/hl7/messages",
+        "listHl7Messages",
+        Roles(STEWARDS_AND_ADMINS),
+    ),
+    route(
+        "GET",
+        "/v1/hl7/messages/{message_id}",
+        "getHl7Message",
+        Roles(STEWARDS_AND_ADMINS),
+    ),
     route("POST", "/v1/session", "signIn", Roles(REVIEWERS)),
     route("GET", "/v1/session", "getSession", Authenticated),
     route("DELETE", "/v1/session", "signOut", Authenticated),
@@ -294,6 +308,8 @@ fn handler(method: &str, path: &str) -> Route {
         ("POST", "/v1/review-tasks/{task_id}/decision") => web::post().to(steward::decide_task),
         ("GET", "/v1/events") => web::get().to(list_events),
         ("GET", "/v1/audit") => web::get().to(super::audit::list_audit),
+        ("GET", "/v1/hl7/messages") => web::get().to(super::hl7::list_messages),
+        ("GET", "/v1/hl7/messages/{message_id}") => web::get().to(super::hl7::get_message),
         ("POST", "/v1/session") => web::post().to(super::access::sign_in),
         ("GET", "/v1/session") => web::get().to(super::access::get_session),
         ("DELETE", "/v1/session") => web::delete().to(super::access::sign_out),

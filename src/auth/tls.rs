@@ -29,6 +29,16 @@ pub enum TlsError {
 /// A server configuration from a PEM certificate chain (leaf first) and a PEM private
 /// key (PKCS#8, or the older PKCS#1 RSA / SEC1 EC forms), RSA or EC.
 pub fn server_config(cert_pem: &Path, key_pem: &Path) -> Result<ServerConfig, TlsError> {
+    server_config_verifying(cert_pem, key_pem, None)
+}
+
+/// As `server_config`; with `client_ca` (a PEM file of CA certificates) clients must
+/// present a certificate issued by one of them (mutual TLS, used by the MLLP listener).
+pub fn server_config_verifying(
+    cert_pem: &Path,
+    key_pem: &Path,
+    client_ca: Option<&Path>,
+) -> Result<ServerConfig, TlsError> {
     let certificate = |problem: String| TlsError::Certificate {
         path: cert_pem.display().to_string(),
         problem,
@@ -65,17 +75,43 @@ pub fn server_config(cert_pem: &Path, key_pem: &Path) -> Result<ServerConfig, Tl
         key: key_pem.display().to_string(),
         problem,
     };
-    ServerConfig::builder_with_provider(provider)
+    let builder = ServerConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
-        .map_err(|e| config_error(e.to_string()))?
-        .with_no_client_auth()
-        .with_single_cert(chain, key)
-        .map_err(|e| match e {
-            rustls::Error::InconsistentKeys(_) => {
-                config_error("the private key does not belong to the certificate".to_string())
-            }
-            other => config_error(other.to_string()),
-        })
+        .map_err(|e| config_error(e.to_string()))?;
+    let builder = match client_ca {
+        None => builder.with_no_client_auth(),
+        Some(ca) => builder.with_client_cert_verifier(client_verifier(ca, provider)?),
+    };
+    builder.with_single_cert(chain, key).map_err(|e| match e {
+        rustls::Error::InconsistentKeys(_) => {
+            config_error("the private key does not belong to the certificate".to_string())
+        }
+        other => config_error(other.to_string()),
+    })
+}
+
+/// Verifies client certificates against the CA certificates in `ca_pem`.
+fn client_verifier(
+    ca_pem: &Path,
+    provider: Arc<rustls::crypto::CryptoProvider>,
+) -> Result<Arc<dyn rustls::server::danger::ClientCertVerifier>, TlsError> {
+    let certificate = |problem: String| TlsError::Certificate {
+        path: ca_pem.display().to_string(),
+        problem,
+    };
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in CertificateDer::pem_file_iter(ca_pem).map_err(|e| certificate(pem_problem(&e)))? {
+        let cert = cert.map_err(|e| certificate(pem_problem(&e)))?;
+        roots
+            .add(cert)
+            .map_err(|e| certificate(format!("not a usable CA certificate: {e}")))?;
+    }
+    if roots.is_empty() {
+        return Err(certificate("no CA certificate found".to_string()));
+    }
+    rustls::server::WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider)
+        .build()
+        .map_err(|e| certificate(format!("cannot verify clients with it: {e}")))
 }
 
 /// A PEM reading error in words (without file contents).

@@ -21,6 +21,13 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "MPI_BIND", default_value = "127.0.0.1:8080")]
     bind: String,
+    /// Also listen for HL7 v2 over MLLP on this address (e.g. 0.0.0.0:2575); over TLS
+    /// when --tls-cert/--tls-key are given.
+    #[arg(long, env = "MPI_MLLP")]
+    mllp: Option<String>,
+    /// MLLP over TLS: require client certificates issued by this PEM CA (mutual TLS).
+    #[arg(long, env = "MPI_MLLP_CLIENT_CA", requires = "tls_cert")]
+    mllp_client_ca: Option<PathBuf>,
     /// Load the sample records (testdata/small.csv, 24 patients' records from four
     /// sources) when the database is empty, and mint demo keys to try them with.
     #[arg(long)]
@@ -121,6 +128,10 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         if args.demo {
             keys_minted.extend(load_demo(&service, &args.state.data_dir).await?);
         }
+        let mllp = match &args.mllp {
+            Some(addr) => Some(start_mllp(&args, addr, &service).await?),
+            None => None,
+        };
         let scheme = if args.tls_cert.is_some() { "https" } else { "http" };
         let base = format!("{scheme}://{}", args.bind);
         // stdout is for people (addresses, keys); stderr carries the JSON logs
@@ -130,6 +141,10 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
             args.state.data_dir.display(),
             service.model_version(),
         );
+        if let Some(handle) = &mllp {
+            let tls = if args.tls_cert.is_some() { " over TLS" } else { "" };
+            println!("  HL7 v2 over MLLP{tls}: {}", handle.addr);
+        }
         for (what, key) in &keys_minted {
             println!("{what}:\n  {key}");
         }
@@ -140,9 +155,38 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
                  --name NAME --role ROLE (roles: integration, reviewer, steward, auditor, admin)."
             );
         }
-        mpi::api::serve(service, &args.bind, options).await?;
+        mpi::api::serve(service.clone(), &args.bind, options).await?;
+        if let Some(handle) = mllp {
+            handle.stop().await;
+            service.commit_index().await?;
+        }
         Ok(())
     })
+}
+
+/// Binds and starts the MLLP listener beside the HTTP server, sharing the service.
+async fn start_mllp(
+    args: &ServeArgs,
+    addr: &str,
+    service: &Arc<Service>,
+) -> anyhow::Result<mpi::mllp::MllpHandle> {
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some(Arc::new(mpi::auth::tls::server_config_verifying(
+            cert,
+            key,
+            args.mllp_client_ca.as_deref(),
+        )?)),
+        _ => None,
+    };
+    let options = mpi::mllp::MllpOptions {
+        tls,
+        ..mpi::mllp::MllpOptions::default()
+    };
+    let listener = mpi::mllp::Listener::bind(addr, options)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen for MLLP on {addr}: {e}"))?;
+    let handler = Arc::new(mpi::mllp::Handler::new(service.clone()));
+    Ok(listener.spawn(handler)?)
 }
 
 fn options(args: &ServeArgs) -> anyhow::Result<ServerOptions> {

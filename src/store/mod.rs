@@ -7,6 +7,7 @@ pub mod audit;
 pub mod backup;
 pub mod bulk;
 pub mod events;
+pub mod hl7;
 pub mod links;
 pub mod persons;
 pub mod records;

@@ -15,6 +15,8 @@ pub struct TestApp {
     pub key: String,
     pub db: TestDb,
     pub service: Arc<mpi::identity::Service>,
+    /// The MLLP listener's address (`host:port`), when started with `spawn_app_mllp`.
+    pub mllp: Option<std::net::SocketAddr>,
     /// Keys minted by `key_for`, by name.
     keys: std::sync::Mutex<std::collections::HashMap<String, String>>,
 }
@@ -77,8 +79,23 @@ pub async fn spawn_app_with(backend: Backend, options: mpi::api::ServerOptions) 
         key,
         db,
         service,
+        mllp: None,
         keys: Default::default(),
     }
+}
+
+/// `spawn_app`, with the HL7 v2 MLLP listener on a free loopback port beside HTTP.
+pub async fn spawn_app_mllp(backend: Backend, options: mpi::mllp::MllpOptions) -> TestApp {
+    let mut app = spawn_app(backend).await;
+    let listener = mpi::mllp::Listener::bind("127.0.0.1:0", options)
+        .await
+        .unwrap();
+    let handler = Arc::new(mpi::mllp::Handler::new(app.service.clone()));
+    let handle = listener.spawn(handler).unwrap();
+    app.mllp = Some(handle.addr);
+    // runs until the test's runtime ends
+    std::mem::forget(handle);
+    app
 }
 
 impl TestApp {
