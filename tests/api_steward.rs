@@ -6,35 +6,8 @@
 mod common;
 
 use common::app::TestApp;
+use common::people::{maria, person_of, register, robert};
 use serde_json::{Value, json};
-
-fn robert(source: &str, source_id: &str) -> Value {
-    json!({
-        "source": source, "source_id": source_id,
-        "given_name": "Robert", "family_name": "Johnson", "sex": "M",
-        "birth_date": "1975-04-12", "ssn": "219-55-3481", "phone": "(617) 555-0142",
-        "postal_code": "02118"
-    })
-}
-
-fn maria(source: &str, source_id: &str) -> Value {
-    json!({
-        "source": source, "source_id": source_id,
-        "given_name": "Maria", "family_name": "Gonzalez", "sex": "F",
-        "birth_date": "1990-11-02", "phone": "(305) 555-0199", "postal_code": "33101"
-    })
-}
-
-async fn register(app: &TestApp, body: &Value) -> String {
-    let (status, v) = app.post("/v1/records", body).await;
-    assert_eq!(status, 200, "{v}");
-    v["person_id"].as_str().unwrap().to_string()
-}
-
-async fn person_of(app: &TestApp, source: &str, source_id: &str) -> String {
-    let (_, v) = app.get(&format!("/v1/records/{source}/{source_id}")).await;
-    v["person_id"].as_str().unwrap().to_string()
-}
 
 fn why(reason: &str) -> Value {
     json!({ "reason": reason })

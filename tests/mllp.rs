@@ -9,6 +9,7 @@ mod common;
 use std::collections::HashMap;
 
 use common::app::{Backend, TestApp, spawn_app_mllp};
+use common::people::person_of;
 use serde_json::{Value, json};
 
 fn python() -> String {
@@ -71,12 +72,6 @@ fn assert_ack(steps: &HashMap<String, Value>, step: &str, expected: &str, err_ha
     for part in err_has {
         assert!(errors(steps, step).contains(part), "{step}: {part} in {s}");
     }
-}
-
-async fn person_of(app: &TestApp, source: &str, id: &str) -> String {
-    let (status, v) = app.get(&format!("/v1/records/{source}/{id}")).await;
-    assert_eq!(status, 200, "{source}/{id}: {v}");
-    v["person_id"].as_str().unwrap().to_string()
 }
 
 async fn checks(app: TestApp) {

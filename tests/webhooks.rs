@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use common::app::{Backend, TestApp, spawn_app_with};
+use common::people::{maria, register, robert};
 use common::receiver::{Received, Receiver, until};
 use serde_json::{Value, json};
 
@@ -49,35 +50,12 @@ macro_rules! both_with {
     };
 }
 
-fn robert(source: &str, source_id: &str) -> Value {
-    json!({
-        "source": source, "source_id": source_id,
-        "given_name": "Robert", "family_name": "Johnson", "sex": "M",
-        "birth_date": "1975-04-12", "ssn": "219-55-3481", "phone": "(617) 555-0142",
-        "postal_code": "02118"
-    })
-}
-
-fn maria(source: &str, source_id: &str) -> Value {
-    json!({
-        "source": source, "source_id": source_id,
-        "given_name": "Maria", "family_name": "Gonzalez", "sex": "F",
-        "birth_date": "1990-11-02", "phone": "(305) 555-0199", "postal_code": "33101"
-    })
-}
-
 fn wei(source: &str, source_id: &str) -> Value {
     json!({
         "source": source, "source_id": source_id,
         "given_name": "Wei", "family_name": "Zhang", "sex": "F",
         "birth_date": "1962-07-30", "postal_code": "94110"
     })
-}
-
-async fn register(app: &TestApp, body: &Value) -> String {
-    let (status, v) = app.post("/v1/records", body).await;
-    assert_eq!(status, 200, "{v}");
-    v["person_id"].as_str().unwrap().to_string()
 }
 
 async fn admin(app: &TestApp) -> reqwest::Client {

@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::app::{Backend, TestApp, spawn_app_with};
+use common::people::{maria, register, robert};
 use common::receiver::until;
 use mpi::hl7::Message;
 use serde_json::{Value, json};
@@ -84,29 +85,6 @@ async fn listen(codes: &[&str]) -> Listener {
         }
     });
     Listener { address, messages }
-}
-
-fn robert(source: &str, source_id: &str) -> Value {
-    json!({
-        "source": source, "source_id": source_id,
-        "given_name": "Robert", "family_name": "Johnson", "sex": "M",
-        "birth_date": "1975-04-12", "ssn": "219-55-3481", "phone": "(617) 555-0142",
-        "postal_code": "02118"
-    })
-}
-
-fn maria(source: &str, source_id: &str) -> Value {
-    json!({
-        "source": source, "source_id": source_id,
-        "given_name": "Maria", "family_name": "Gonzalez", "sex": "F",
-        "birth_date": "1990-11-02", "phone": "(305) 555-0199", "postal_code": "33101"
-    })
-}
-
-async fn register(app: &TestApp, body: &Value) -> String {
-    let (status, v) = app.post("/v1/records", body).await;
-    assert_eq!(status, 200, "{v}");
-    v["person_id"].as_str().unwrap().to_string()
 }
 
 /// CX repetitions of a field as `id^^^authority^type`.

@@ -70,6 +70,38 @@ fn answered(message: Message, code: AckCode, problem: Option<AckError>) -> Handl
     }
 }
 
+/// The AE answer to a query whose content is wrong: QAK status AE, no hits.
+fn refused(
+    request: &Message,
+    header: &Header,
+    event: &str,
+    qpd: Option<&Segment>,
+    p: AckError,
+) -> Handled {
+    let m = response(
+        request,
+        header,
+        event,
+        AckCode::Error,
+        "AE",
+        0,
+        Some(&p),
+        qpd,
+        Vec::new(),
+    );
+    answered(m, AckCode::Error, Some(p))
+}
+
+fn qpd_missing() -> AckError {
+    problem(
+        "QPD",
+        0,
+        None,
+        ErrorCode::RequiredFieldMissing,
+        "segment QPD is missing",
+    )
+}
+
 /// A PID-3 listing records as `id^^^SOURCE^MR`.
 fn identifier_list(records: &[RecordRef]) -> Field {
     Field {
@@ -89,28 +121,9 @@ pub(super) async fn pix(
     message: &Message,
 ) -> Result<Handled, ServiceError> {
     let qpd = message.segment("QPD");
-    let error = |p: AckError| {
-        let m = response(
-            message,
-            header,
-            "K23",
-            AckCode::Error,
-            "AE",
-            0,
-            Some(&p),
-            qpd,
-            Vec::new(),
-        );
-        Ok(answered(m, AckCode::Error, Some(p)))
-    };
+    let error = |p: AckError| Ok(refused(message, header, "K23", qpd, p));
     let Some(q) = qpd else {
-        return error(problem(
-            "QPD",
-            0,
-            None,
-            ErrorCode::RequiredFieldMissing,
-            "segment QPD is missing",
-        ));
+        return error(qpd_missing());
     };
     let asked = q
         .field(3)
@@ -366,28 +379,9 @@ pub(super) async fn pdq(
     message: &Message,
 ) -> Result<Handled, ServiceError> {
     let qpd = message.segment("QPD");
-    let error = |p: AckError| {
-        let m = response(
-            message,
-            header,
-            "K22",
-            AckCode::Error,
-            "AE",
-            0,
-            Some(&p),
-            qpd,
-            Vec::new(),
-        );
-        Ok(answered(m, AckCode::Error, Some(p)))
-    };
+    let error = |p: AckError| Ok(refused(message, header, "K22", qpd, p));
     let Some(q) = qpd else {
-        return error(problem(
-            "QPD",
-            0,
-            None,
-            ErrorCode::RequiredFieldMissing,
-            "segment QPD is missing",
-        ));
+        return error(qpd_missing());
     };
     let query = match pdq_query(q) {
         Ok(query) => query,

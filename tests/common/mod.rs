@@ -66,6 +66,7 @@ pub mod app;
 pub mod db;
 pub mod jwt;
 pub mod logs;
+pub mod people;
 pub mod receiver;
 pub mod server;
 
