@@ -8,9 +8,12 @@
 //! Records are synthetic (`mpi synth`, seed 11), so about a third link to a person
 //! registered before.
 
+mod common;
+
 use std::sync::Arc;
 use std::time::Instant;
 
+use common::percentile;
 use mpi::domain::RawRecord;
 use mpi::identity::Service;
 use mpi::synth::{SynthConfig, generate};
@@ -30,25 +33,10 @@ fn main() {
         .block_on(run(messages, connections));
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
-
-/// A value with the HL7 delimiters escaped.
+/// A value with the HL7 delimiters escaped (segment breaks become spaces).
 fn esc(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for c in value.chars() {
-        match c {
-            '\\' => out.push_str("\\E\\"),
-            '|' => out.push_str("\\F\\"),
-            '^' => out.push_str("\\S\\"),
-            '&' => out.push_str("\\T\\"),
-            '~' => out.push_str("\\R\\"),
-            '\r' | '\n' => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
+    let flat = value.replace(['\r', '\n'], " ");
+    mpi::hl7::escape(&flat, &mpi::hl7::Delimiters::default())
 }
 
 /// A birth date as HL7 `YYYYMMDD`; a value that is not a date goes as sent, digits
@@ -157,23 +145,7 @@ async fn phase(label: &str, addr: std::net::SocketAddr, messages: Vec<String>, c
 }
 
 async fn run(n: usize, connections: usize) {
-    println!(
-        "machine: {} cores, {}",
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(0),
-        std::fs::read_to_string("/proc/cpuinfo")
-            .ok()
-            .and_then(
-                |c| c.lines().find(|l| l.starts_with("model name")).map(|l| l
-                    .split(':')
-                    .nth(1)
-                    .unwrap_or("")
-                    .trim()
-                    .to_string())
-            )
-            .unwrap_or_default()
-    );
+    println!("{}", common::machine());
     let people = (n as f64 / 1.5) as usize + 10;
     let messages: Vec<String> = generate(&SynthConfig::new(people, 11))
         .take(n)

@@ -10,10 +10,13 @@
 //! as generated; 30,000 more records of the same population are held back as queries and
 //! new registrations.
 
+mod common;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use common::percentile;
 use mpi::domain::RawRecord;
 use mpi::identity::Service;
 use mpi::normalize::normalize;
@@ -35,10 +38,6 @@ fn main() {
         .block_on(run(records));
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
-
 async fn run(n: usize) {
     // MPI_BENCH_PHASES=recall,latency,saturation picks the phases after the load (all by
     // default; registrations always run)
@@ -48,23 +47,7 @@ async fn run(n: usize) {
             .as_deref()
             .is_none_or(|p| p.split(',').any(|x| x.trim() == phase))
     };
-    println!(
-        "machine: {} cores, {}",
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(0),
-        std::fs::read_to_string("/proc/cpuinfo")
-            .ok()
-            .and_then(
-                |c| c.lines().find(|l| l.starts_with("model name")).map(|l| l
-                    .split(':')
-                    .nth(1)
-                    .unwrap_or("")
-                    .trim()
-                    .to_string())
-            )
-            .unwrap_or_default()
-    );
+    println!("{}", common::machine());
     // records per person is about 1.65 with the default configuration
     let people = ((n + HELD_BACK) as f64 / 1.6) as usize;
     let started = Instant::now();

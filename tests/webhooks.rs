@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use common::app::{Backend, TestApp, spawn_app_with};
-use common::people::{maria, register, robert};
+use common::people::{maria, merge, register, robert};
 use common::receiver::{Received, Receiver, until};
 use serde_json::{Value, json};
 
@@ -174,15 +174,7 @@ both_with!(
         let w = register(&app, &wei("HOSP_A", "A-3")).await;
         assert_eq!(register(&app, &maria("LAB_B", "L-2")).await, q);
         // a merge names both persons
-        let (status, _, v) = app
-            .post_as(
-                "sam",
-                &format!("/v1/persons/{p}/merge"),
-                &json!({"from": q, "reason": "same patient"}),
-                None,
-            )
-            .await;
-        assert_eq!(status, 200, "{v}");
+        merge(&app, &p, &q).await;
         register(&app, &wei("LAB_B", "L-3")).await;
         let _ = w;
         let expected = events_after(&app, start).await;
@@ -424,15 +416,7 @@ both_with!(
         let (all_id, _) = subscribe(&app, &all.url, &["*"]).await;
         let p = register(&app, &robert("HOSP_A", "A-1")).await;
         let q = register(&app, &maria("HOSP_A", "A-2")).await;
-        let (status, _, _) = app
-            .post_as(
-                "sam",
-                &format!("/v1/persons/{p}/merge"),
-                &json!({"from": q, "reason": "same patient"}),
-                None,
-            )
-            .await;
-        assert_eq!(status, 200);
+        merge(&app, &p, &q).await;
         all.wait_for("everything", |got| {
             got.iter().any(|e| e.kind() == "persons.merged")
         })

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::app::{Backend, TestApp, spawn_app_with};
-use common::people::{maria, register, robert};
+use common::people::{maria, merge, register, robert};
 use common::receiver::until;
 use mpi::hl7::Message;
 use serde_json::{Value, json};
@@ -150,15 +150,7 @@ both_a40!(
 
         let p = register(&app, &robert("HOSP_A", "A-1")).await;
         let q = register(&app, &maria("HOSP_A", "A-2")).await;
-        let (status, _, v) = app
-            .post_as(
-                "sam",
-                &format!("/v1/persons/{p}/merge"),
-                &json!({"from": q, "reason": "same patient"}),
-                None,
-            )
-            .await;
-        assert_eq!(status, 200, "{v}");
+        merge(&app, &p, &q).await;
         until("the A40, twice", || async {
             engine.messages.lock().unwrap().len() >= 2
         })
@@ -203,15 +195,7 @@ both_a40!(
         );
         let p = register(&app, &robert("HOSP_A", "A-1")).await;
         let q = register(&app, &maria("HOSP_A", "A-2")).await;
-        let (status, _, _) = app
-            .post_as(
-                "sam",
-                &format!("/v1/persons/{p}/merge"),
-                &json!({"from": q, "reason": "same patient"}),
-                None,
-            )
-            .await;
-        assert_eq!(status, 200);
+        merge(&app, &p, &q).await;
         until("the A40", || async {
             !engine.messages.lock().unwrap().is_empty()
         })

@@ -37,3 +37,16 @@ pub async fn person_of(app: &TestApp, source: &str, source_id: &str) -> String {
     assert_eq!(status, 200, "{source}/{source_id}: {v}");
     v["person_id"].as_str().unwrap().to_string()
 }
+
+/// A steward ("sam") merges person `from` into person `into` (200 expected).
+pub async fn merge(app: &TestApp, into: &str, from: &str) {
+    let (status, _, v) = app
+        .post_as(
+            "sam",
+            &format!("/v1/persons/{into}/merge"),
+            &json!({"from": from, "reason": "same patient"}),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{v}");
+}
