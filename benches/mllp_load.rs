@@ -15,7 +15,6 @@ use std::time::Instant;
 
 use common::percentile;
 use mpi::domain::RawRecord;
-use mpi::identity::Service;
 use mpi::synth::{SynthConfig, generate};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -155,19 +154,7 @@ async fn run(n: usize, connections: usize) {
     assert_eq!(messages.len(), n, "the population is too small");
 
     let dir = tempfile::tempdir().unwrap();
-    let store = mpi::store::Store::connect(&mpi::store::Store::sqlite_url(dir.path()))
-        .await
-        .unwrap();
-    store.migrate().await.unwrap();
-    let service = Arc::new(
-        Service::open(
-            store,
-            Some(&dir.path().join("index")),
-            mpi::matching::Model::default_model(),
-        )
-        .await
-        .unwrap(),
-    );
+    let service = common::open_service(dir.path()).await;
     mpi::api::spawn_index_committer(service.clone(), mpi::api::INDEX_COMMIT_INTERVAL);
     let listener = mpi::mllp::Listener::bind("127.0.0.1:0", mpi::mllp::MllpOptions::default())
         .await

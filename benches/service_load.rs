@@ -18,7 +18,6 @@ use std::time::{Duration, Instant};
 
 use common::percentile;
 use mpi::domain::RawRecord;
-use mpi::identity::Service;
 use mpi::normalize::normalize;
 use mpi::synth::{SynthConfig, generate};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -65,19 +64,7 @@ async fn run(n: usize) {
     );
 
     let dir = tempfile::tempdir().unwrap();
-    let store = mpi::store::Store::connect(&mpi::store::Store::sqlite_url(dir.path()))
-        .await
-        .unwrap();
-    store.migrate().await.unwrap();
-    let service = Arc::new(
-        Service::open(
-            store,
-            Some(&dir.path().join("index")),
-            mpi::matching::Model::default_model(),
-        )
-        .await
-        .unwrap(),
-    );
+    let service = common::open_service(dir.path()).await;
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     // the load generator is one credential: lift its rate limit, keep everything else

@@ -8,13 +8,6 @@ mod common;
 use common::app::TestApp;
 use serde_json::{Value, json};
 
-fn python() -> String {
-    std::env::var("MPI_TEST_PYTHON").expect(
-        "MPI_TEST_PYTHON must name a Python with tests/python/requirements.txt installed \
-         (scripts/test sets it up)",
-    )
-}
-
 async fn load(app: &TestApp) -> (String, String) {
     let robert = json!({
         "source": "HOSP_A", "source_id": "A-1", "given_name": "Robert", "family_name": "Johnson",
@@ -41,32 +34,8 @@ async fn load(app: &TestApp) -> (String, String) {
 
 both!(fhirclient_reads_and_matches, |app: TestApp| async move {
     let (person, other) = load(&app).await;
-    let script = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/python/fhir_client_check.py"
-    );
-    let args = [
-        script.to_string(),
-        app.base.clone(),
-        person,
-        other,
-        app.key.clone(),
-    ];
-    // the server runs on this test's runtime: wait for Python off it
-    let out = tokio::task::spawn_blocking(move || {
-        std::process::Command::new(python())
-            .args(args)
-            .output()
-            .expect("python runs")
-    })
-    .await
-    .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "fhirclient check failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let args = vec![app.base.clone(), person, other, app.key.clone()];
+    let stdout = common::python::run("fhir_client_check.py", args).await;
     for check in [
         "capability statement ok",
         "patient read ok",

@@ -538,13 +538,6 @@ both!(pixm_cross_reference, |app: TestApp| async move {
     assert!(!pix(&v).0.contains("urn:mpi:source:CLINIC_C|C-77"), "{v}");
 });
 
-fn python() -> String {
-    std::env::var("MPI_TEST_PYTHON").expect(
-        "MPI_TEST_PYTHON must name a Python with tests/python/requirements.txt installed \
-         (scripts/test sets it up)",
-    )
-}
-
 both!(fhirclient_pdqm_and_pixm, |app: TestApp| async move {
     let p = load(&app).await;
     // the patient values the script sends
@@ -556,32 +549,8 @@ both!(fhirclient_pdqm_and_pixm, |app: TestApp| async move {
     ] {
         record_query(query);
     }
-    let script = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/python/pdqm_pixm_check.py"
-    );
-    let args = [
-        script.to_string(),
-        app.base.clone(),
-        app.key.clone(),
-        p.robert,
-        p.maria,
-    ];
-    // the server runs on this test's runtime: wait for Python off it
-    let out = tokio::task::spawn_blocking(move || {
-        std::process::Command::new(python())
-            .args(args)
-            .output()
-            .expect("python runs")
-    })
-    .await
-    .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "fhirclient check failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let args = vec![app.base.clone(), app.key.clone(), p.robert, p.maria];
+    let stdout = common::python::run("pdqm_pixm_check.py", args).await;
     for check in [
         "capability statement ok",
         "pdqm family ok",

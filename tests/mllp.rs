@@ -10,14 +10,8 @@ use std::collections::HashMap;
 
 use common::app::{Backend, TestApp, spawn_app_mllp};
 use common::people::person_of;
+use common::python::python;
 use serde_json::{Value, json};
-
-fn python() -> String {
-    std::env::var("MPI_TEST_PYTHON").expect(
-        "MPI_TEST_PYTHON must name a Python with tests/python/requirements.txt installed \
-         (scripts/test sets it up)",
-    )
-}
 
 /// Runs the feed against the app's MLLP port; answers its steps by name.
 async fn feed(app: &TestApp) -> HashMap<String, Value> {

@@ -21,3 +21,20 @@ pub fn machine() -> String {
 pub fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
+
+/// A service on a fresh SQLite database and index in `dir` (kept by the caller).
+pub async fn open_service(dir: &std::path::Path) -> std::sync::Arc<mpi::identity::Service> {
+    let store = mpi::store::Store::connect(&mpi::store::Store::sqlite_url(dir))
+        .await
+        .unwrap();
+    store.migrate().await.unwrap();
+    std::sync::Arc::new(
+        mpi::identity::Service::open(
+            store,
+            Some(&dir.join("index")),
+            mpi::matching::Model::default_model(),
+        )
+        .await
+        .unwrap(),
+    )
+}

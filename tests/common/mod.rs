@@ -67,6 +67,7 @@ pub mod db;
 pub mod jwt;
 pub mod logs;
 pub mod people;
+pub mod python;
 pub mod receiver;
 pub mod server;
 
