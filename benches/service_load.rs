@@ -121,6 +121,14 @@ async fn run(n: usize) {
         "bulk load: {n} records in {load_secs:.1} s = {:.0} records/s (batches of {BATCH})",
         n as f64 / load_secs
     );
+    // the index merges its segments in the background after a load; the measurements
+    // below are of the loaded service, so they wait until the process is idle
+    let settled = common::settle().await;
+    service.commit_index().await.unwrap();
+    println!(
+        "index merges after the load: {settled:.1} s; {} segments",
+        service.index.segment_count()
+    );
 
     if on("pdq") {
         pdq(&client, &base, &all).await;

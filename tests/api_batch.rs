@@ -68,6 +68,61 @@ both!(array_batch_links_inside_itself, |app: TestApp| async move {
     );
 });
 
+// a load's runs of new records are written hundreds of rows per statement: 1,250 new
+// records (1,000 people, 250 of them sent again by a second source) fill several full
+// statements and a partial one of every kind
+both!(large_batch_is_written_whole, |app: TestApp| async move {
+    // 1,000 clearly different people: every field scrambled, so no two look alike
+    let born = |i: usize| {
+        let k = i * 211 % 1000;
+        format!(
+            "{}-{:02}-{:02}",
+            1930 + k / 336,
+            1 + (k / 28) % 12,
+            1 + k % 28
+        )
+    };
+    let letters = |mut i: usize, n: usize| {
+        let mut s = String::new();
+        for _ in 0..n {
+            s.push((b'a' + (i % 26) as u8) as char);
+            i /= 26;
+        }
+        s
+    };
+    let one = |source: &str, i: usize| {
+        json!({
+            "source": source, "source_id": format!("{source}-{i}"),
+            "given_name": letters(i * 7919 % 17576 + 17576, 4),
+            "family_name": letters(i * 104_729 % 456_976 + 456_976, 5),
+            "birth_date": born(i),
+            "ssn": format!("{:03}-{:02}-{:04}", 100 + i * 37 % 600, 10 + i * 13 % 80, 1000 + i * 7919 % 9000),
+        })
+    };
+    let mut batch: Vec<Value> = (0..1000).map(|i| one("HOSP_A", i)).collect();
+    batch.extend((0..1000).step_by(4).map(|i| one("HOSP_B", i)));
+    let (status, v) = app.post("/v1/records:batch", &json!(batch)).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(
+        v["summary"],
+        json!({"linked": 250, "created": 1000, "review": 0, "failed": 0})
+    );
+    for i in [0, 396, 400, 796, 996] {
+        let (status, a) = app.get(&format!("/v1/records/HOSP_A/HOSP_A-{i}")).await;
+        assert_eq!(status, 200, "{a}");
+        let (_, b) = app.get(&format!("/v1/records/HOSP_B/HOSP_B-{i}")).await;
+        assert_eq!(a["person_id"], b["person_id"], "{a} {b}");
+        assert_eq!(a["record"]["birth_date"], born(i));
+    }
+    let events = app.all_events().await;
+    assert_eq!(events.len(), 1000 + 1250);
+    let created = events
+        .iter()
+        .filter(|e| e["kind"] == "person.created")
+        .count();
+    assert_eq!(created, 1000);
+});
+
 both!(ndjson_batch, |app: TestApp| async move {
     let lines = [
         person("LAB", "L-1", "Ann", "Lee", "1990-01-01", "219-55-2222"),

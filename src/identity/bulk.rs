@@ -80,7 +80,7 @@ impl Service {
             .flatten()
             .map(|p| (p.raw.source.as_str(), p.raw.source_id.as_str()))
             .collect();
-        let mut known = bulk::existing_keys(tx, &keys).await?;
+        let mut known = bulk::existing_keys(tx, self.store.backend, &keys).await?;
         let mut new_left = keys.len() - known.len();
         let mut kept = Kept::default();
         let model_version = self.model_version();
@@ -106,8 +106,7 @@ impl Service {
                         created: true,
                     };
                     // a candidate for the rest of the batch at once, its names counted
-                    self.index.upsert(a.record_id, &a.data, &a.normalized);
-                    self.count_names(&a);
+                    self.index_applied(&a);
                     applied.push(a);
                     out.push(Ok(answer));
                     continue;
@@ -132,8 +131,7 @@ impl Service {
                 kept.reserved.clear();
             }
             if let Some(a) = done {
-                self.index.upsert(a.record_id, &a.data, &a.normalized);
-                self.count_names(&a);
+                self.index_applied(&a);
                 applied.push(a);
             }
             out.push(Ok(answer));

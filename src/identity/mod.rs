@@ -233,7 +233,7 @@ impl Service {
                 let (n, _) = normalize(&raw);
                 tf.add(&n);
                 if reindex {
-                    self.index.upsert(id, &data, &n);
+                    self.index.insert(id, &data, &n);
                 }
             }
         }
@@ -266,7 +266,8 @@ impl Service {
     /// holds up to the mark is in the commit.
     pub async fn commit_index(self: &std::sync::Arc<Self>) -> Result<(), ServiceError> {
         if !self.index.pending() {
-            return Ok(());
+            // segments merged since the last commit
+            return Ok(self.index.refresh()?);
         }
         let _serial = self.register.lock().await;
         let mut tx = self.store.begin().await?;

@@ -137,11 +137,20 @@ impl Service {
             .await?;
         tx.commit().await.map_err(StoreError::from)?;
         if let Some(applied) = applied {
-            self.index
-                .upsert(applied.record_id, &applied.data, &applied.normalized);
-            self.count_names(&applied);
+            self.index_applied(&applied);
         }
         Ok(answer)
+    }
+
+    /// Makes a written record a candidate at once (a new one is added, a new version
+    /// replaces the old) and counts its names.
+    pub(super) fn index_applied(&self, a: &Applied) {
+        if a.created {
+            self.index.insert(a.record_id, &a.data, &a.normalized);
+        } else {
+            self.index.upsert(a.record_id, &a.data, &a.normalized);
+        }
+        self.count_names(a);
     }
 
     /// Takes the names of records that did not commit out of the counts again.
@@ -152,7 +161,7 @@ impl Service {
         }
     }
 
-    pub(super) fn count_names(&self, applied: &Applied) {
+    fn count_names(&self, applied: &Applied) {
         if applied.created {
             self.matcher
                 .write()

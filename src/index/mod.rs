@@ -177,9 +177,22 @@ impl CandidateIndex {
 
     /// Adds or replaces a record. It is a candidate from now on.
     pub fn upsert(&self, record_id: i64, data: &str, r: &NormalizedRecord) {
+        self.add(record_id, data, r, true);
+    }
+
+    /// Adds a record the index has never held (new in the database, or after `clear`):
+    /// as `upsert` without the delete, which every commit would otherwise resolve against
+    /// every segment.
+    pub fn insert(&self, record_id: i64, data: &str, r: &NormalizedRecord) {
+        self.add(record_id, data, r, false);
+    }
+
+    fn add(&self, record_id: i64, data: &str, r: &NormalizedRecord, replace: bool) {
         let keys = key_terms(r);
         let writer = self.writer.lock().expect("index writer lock");
-        writer.delete_term(Term::from_field_i64(self.fields.record, record_id));
+        if replace {
+            writer.delete_term(Term::from_field_i64(self.fields.record, record_id));
+        }
         let mut document = doc!(self.fields.record => record_id, self.fields.data => data);
         for (_, k) in &keys {
             document.add_text(self.fields.keys, k);
@@ -226,6 +239,23 @@ impl CandidateIndex {
             .lock()
             .expect("overlay lock")
             .forget_up_to(generation);
+        Ok(())
+    }
+
+    /// Picks up segments merged in the background since the last commit or refresh, so
+    /// that searches look keys up in fewer segments. Cheap when nothing changed.
+    pub fn refresh(&self) -> Result<(), IndexError> {
+        let searched: FxHashSet<tantivy::index::SegmentId> = self
+            .reader
+            .searcher()
+            .segment_readers()
+            .iter()
+            .map(|s| s.segment_id())
+            .collect();
+        let current = self.index.searchable_segment_ids()?;
+        if current.len() != searched.len() || current.iter().any(|id| !searched.contains(id)) {
+            self.reader.reload()?;
+        }
         Ok(())
     }
 

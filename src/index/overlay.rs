@@ -97,8 +97,8 @@ impl Overlay {
         keys: impl Iterator<Item = &'a str>,
         found: &mut FxHashMap<i64, String>,
     ) {
-        for (id, (_, data, _)) in &self.records {
-            if let Some(d) = found.get_mut(id) {
+        for (id, d) in found.iter_mut() {
+            if let Some((_, data, _)) = self.records.get(id) {
                 d.clone_from(data);
             }
         }

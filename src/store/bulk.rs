@@ -56,6 +56,7 @@ impl Rows {
 /// and chunk, on the `(source, source_id)` index.
 pub async fn existing_keys(
     tx: &mut Tx<'_>,
+    backend: Backend,
     keys: &[(&str, &str)],
 ) -> Result<FxHashSet<(String, String)>, StoreError> {
     let mut by_source: FxHashMap<&str, Vec<&str>> = FxHashMap::default();
@@ -65,12 +66,16 @@ pub async fn existing_keys(
     let mut found = FxHashSet::default();
     for (source, ids) in by_source {
         for chunk in ids.chunks(ROWS) {
-            let list = numbered(chunk.len(), 2);
-            let sql = format!(
-                "SELECT source_id FROM source_records WHERE source = $1 AND source_id IN {list}"
+            let mut sql = Values::new(
+                backend,
+                "SELECT source_id FROM source_records WHERE source = ? AND source_id IN (",
             );
-            let mut query = sqlx::query_scalar::<_, String>(&sql)
-                .persistent(false)
+            for _ in chunk {
+                sql.row("?");
+            }
+            sql.text.push(')');
+            let mut query = sqlx::query_scalar::<_, String>(&sql.text)
+                .persistent(chunk.len() == ROWS)
                 .bind(source);
             for source_id in chunk {
                 query = query.bind(*source_id);
@@ -125,49 +130,31 @@ pub async fn write(
 ) -> Result<(), StoreError> {
     for chunk in rows.records.chunks(ROWS) {
         let sql = values(
+            backend,
             "INSERT INTO source_records (id, source, source_id, active, current_version, \
              last_outcome, created_at, updated_at) VALUES ",
+            "(?, ?, ?, TRUE, 1, ?, ?, ?)",
             chunk.len(),
-            |p| {
-                format!(
-                    "(${}, ${}, ${}, TRUE, 1, ${}, ${}, ${})",
-                    p,
-                    p + 1,
-                    p + 2,
-                    p + 3,
-                    p + 4,
-                    p + 4
-                )
-            },
-            5,
         );
-        let mut query = sqlx::query(&sql).persistent(false);
+        let mut query = sqlx::query(&sql).persistent(chunk.len() == ROWS);
         for r in chunk {
             query = query
                 .bind(r.id)
                 .bind(&r.source)
                 .bind(&r.source_id)
                 .bind(&r.outcome)
+                .bind(now)
                 .bind(now);
         }
         query.execute(&mut **tx).await?;
         let sql = values(
+            backend,
             "INSERT INTO source_record_versions (record_id, version, content_hash, data, \
              provenance, received_at) VALUES ",
+            "(?, 1, ?, ?, ?, ?)",
             chunk.len(),
-            |p| {
-                format!(
-                    "(${}, 1, ${}, ${}, ${}, ${})",
-                    p,
-                    p + 1,
-                    p + 2,
-                    p + 3,
-                    p + 4
-                )
-            },
-            5,
         );
-        let mut query = sqlx::query(&sql).persistent(false);
+        let mut query = sqlx::query(&sql).persistent(chunk.len() == ROWS);
         for r in chunk {
             query = query
                 .bind(r.id)
@@ -180,14 +167,14 @@ pub async fn write(
     }
     for chunk in rows.persons.chunks(ROWS) {
         let sql = values(
+            backend,
             "INSERT INTO persons (id, status, merged_into, created_at, updated_at) VALUES ",
+            "(?, 'active', NULL, ?, ?)",
             chunk.len(),
-            |p| format!("(${}, 'active', NULL, ${}, ${})", p, p + 1, p + 1),
-            2,
         );
-        let mut query = sqlx::query(&sql).persistent(false);
+        let mut query = sqlx::query(&sql).persistent(chunk.len() == ROWS);
         for id in chunk {
-            query = query.bind(id).bind(now);
+            query = query.bind(id).bind(now).bind(now);
         }
         query.execute(&mut **tx).await?;
     }
@@ -197,24 +184,13 @@ pub async fn write(
         rows.links.iter().partition(|l| l.score.is_some());
     for chunk in scored.chunks(ROWS) {
         let sql = values(
+            backend,
             "INSERT INTO links (record_id, person_id, how, model_version, explanation, actor, \
              created_at, weight, probability) VALUES ",
+            "(?, ?, 'auto', ?, ?, 'mpi', ?, ?, ?)",
             chunk.len(),
-            |p| {
-                format!(
-                    "(${}, ${}, 'auto', ${}, ${}, 'mpi', ${}, ${}, ${})",
-                    p,
-                    p + 1,
-                    p + 2,
-                    p + 3,
-                    p + 4,
-                    p + 5,
-                    p + 6
-                )
-            },
-            7,
         );
-        let mut query = sqlx::query(&sql).persistent(false);
+        let mut query = sqlx::query(&sql).persistent(chunk.len() == ROWS);
         for l in chunk {
             let (weight, probability, explanation) = l.score.as_ref().expect("scored");
             query = query
@@ -230,21 +206,13 @@ pub async fn write(
     }
     for chunk in unscored.chunks(ROWS) {
         let sql = values(
+            backend,
             "INSERT INTO links (record_id, person_id, how, model_version, actor, created_at) \
              VALUES ",
+            "(?, ?, 'auto', ?, 'mpi', ?)",
             chunk.len(),
-            |p| {
-                format!(
-                    "(${}, ${}, 'auto', ${}, 'mpi', ${})",
-                    p,
-                    p + 1,
-                    p + 2,
-                    p + 3
-                )
-            },
-            4,
         );
-        let mut query = sqlx::query(&sql).persistent(false);
+        let mut query = sqlx::query(&sql).persistent(chunk.len() == ROWS);
         for l in chunk {
             query = query
                 .bind(l.record_id)
@@ -258,37 +226,20 @@ pub async fn write(
         super::events::lock(tx).await?;
     }
     for chunk in rows.events.chunks(ROWS) {
-        // rows keep their order, so sequence numbers follow it
-        let mut sql = String::from(
+        // rows keep their order, so sequence numbers follow it; the rows' shapes vary, so
+        // the statement is not kept
+        let mut sql = Values::new(
+            backend,
             "INSERT INTO identity_events (kind, person_id, record_id, payload, created_at) VALUES ",
         );
-        let mut p = 1;
-        for (i, e) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            if e.record_id.is_some() {
-                sql.push_str(&format!(
-                    "(${}, ${}, ${}, ${}, ${})",
-                    p,
-                    p + 1,
-                    p + 2,
-                    p + 3,
-                    p + 4
-                ));
-                p += 5;
+        for e in chunk {
+            sql.row(if e.record_id.is_some() {
+                "(?, ?, ?, ?, ?)"
             } else {
-                sql.push_str(&format!(
-                    "(${}, ${}, NULL, ${}, ${})",
-                    p,
-                    p + 1,
-                    p + 2,
-                    p + 3
-                ));
-                p += 4;
-            }
+                "(?, ?, NULL, ?, ?)"
+            });
         }
-        let mut query = sqlx::query(&sql).persistent(false);
+        let mut query = sqlx::query(&sql.text).persistent(false);
         for e in chunk {
             query = query.bind(e.kind).bind(&e.person_id);
             if let Some(record) = e.record_id {
@@ -301,21 +252,56 @@ pub async fn write(
     Ok(())
 }
 
-/// `head` followed by `n` row tuples, `row(p)` writing one whose parameters start at `$p`
-/// and take `width` numbers.
-fn values(head: &str, n: usize, row: impl Fn(usize) -> String, width: usize) -> String {
-    let mut sql = String::from(head);
-    for i in 0..n {
-        if i > 0 {
-            sql.push_str(", ");
-        }
-        sql.push_str(&row(1 + i * width));
-    }
-    sql
+/// A multi-row statement being written. Parameters are written `?` in row templates and
+/// bound in the order they appear: SQLite gets them anonymous (binding a numbered one
+/// looks its name up, which costs time growing with the statement), PostgreSQL numbered.
+struct Values {
+    text: String,
+    backend: Backend,
+    rows: usize,
+    params: usize,
 }
 
-/// `($from, $from+1, …)` with `n` parameters.
-fn numbered(n: usize, from: usize) -> String {
-    let list: Vec<String> = (0..n).map(|i| format!("${}", from + i)).collect();
-    format!("({})", list.join(", "))
+impl Values {
+    fn new(backend: Backend, head: &str) -> Values {
+        let mut sql = Values {
+            text: String::new(),
+            backend,
+            rows: 0,
+            params: 0,
+        };
+        sql.push(head);
+        sql
+    }
+
+    /// Appends a row tuple (or a list item) whose parameters are written `?`.
+    fn row(&mut self, template: &str) {
+        if self.rows > 0 {
+            self.text.push_str(", ");
+        }
+        self.rows += 1;
+        self.push(template);
+    }
+
+    fn push(&mut self, template: &str) {
+        for c in template.chars() {
+            match (c, self.backend) {
+                ('?', Backend::Postgres) => {
+                    self.params += 1;
+                    self.text.push('$');
+                    self.text.push_str(&self.params.to_string());
+                }
+                _ => self.text.push(c),
+            }
+        }
+    }
+}
+
+/// `head` followed by `n` copies of the row tuple `row` (parameters written `?`).
+fn values(backend: Backend, head: &str, row: &str, n: usize) -> String {
+    let mut sql = Values::new(backend, head);
+    for _ in 0..n {
+        sql.row(row);
+    }
+    sql.text
 }
