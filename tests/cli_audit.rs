@@ -192,6 +192,47 @@ async fn a_head_moved_back_is_truncated(db: TestDb) {
     .await;
 }
 
+/// A large group (more entries and subjects than one statement takes) is appended whole:
+/// chained in order, reasons kept, every subject looked up.
+async fn a_large_group_is_appended_whole(db: TestDb) {
+    let store = open(&db).await;
+    let entries: Vec<Entry> = (1..=1_200)
+        .map(|i| {
+            let e = entry(i)
+                .subject(format!("person:Q{i}"))
+                .subject("person:ALL");
+            if i % 2 == 0 {
+                e.reason(format!("reason {i}"))
+            } else {
+                e
+            }
+        })
+        .collect();
+    let seqs = mpi::audit::append(&store, &entries).await.unwrap();
+    assert_eq!(seqs, (1..=1_200).collect::<Vec<i64>>());
+    let report = mpi::audit::verify(&store).await.unwrap();
+    assert_eq!((report.entries, report.broken), (1_200, None));
+    let about = |person: &str| Filter {
+        person: Some(person.to_string()),
+        limit: 5_000,
+        ..Filter::default()
+    };
+    let all = mpi::audit::query(&store, &about("ALL")).await.unwrap();
+    assert_eq!(all.len(), 1_200);
+    assert_eq!(all[999].entry.reason.as_deref(), Some("reason 1000"));
+    assert_eq!(all[998].entry.reason, None);
+    let one = mpi::audit::query(&store, &about("Q777")).await.unwrap();
+    assert_eq!(one.len(), 1);
+    assert_eq!(one[0].entry.actor, "user777");
+    // and the next append chains onto the group's last entry
+    assert_eq!(
+        mpi::audit::append(&store, &[entry(1_201)]).await.unwrap(),
+        vec![1_201]
+    );
+    let (ok, err) = verify_cli(&db);
+    assert!(ok, "{err}");
+}
+
 async fn queries_filter_by_person_actor_action_and_time(db: TestDb) {
     let store = open(&db).await;
     let at = |e: Entry, ms: i64| Entry { at: ms, ..e };
@@ -308,4 +349,5 @@ on_both!(
     a_deleted_last_row_is_truncated,
     a_head_moved_back_is_truncated,
     queries_filter_by_person_actor_action_and_time,
+    a_large_group_is_appended_whole,
 );

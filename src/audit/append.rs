@@ -1,5 +1,5 @@
-//! Appending entries: one transaction that locks the head, chains the entries onto it
-//! and moves it.
+//! Appending entries: one transaction that takes the chain's write lock, chains the
+//! entries onto the head and moves it.
 
 use crate::store::Store;
 use crate::store::audit::{self as rows, AuditRow};
@@ -8,10 +8,10 @@ use super::chain::entry_hash;
 use super::entry::Entry;
 use super::error::AuditError;
 
-/// Appends `entries` in order, in one transaction; answers their seqs. The head row is
-/// written first, which takes the chain's write lock (SQLite: the database write lock,
-/// before anything is read; PostgreSQL: the row lock), so a concurrent appender in
-/// another process waits and then chains onto the new head instead of forking the chain.
+/// Appends `entries` in order, in one transaction; answers their seqs. The chain's write
+/// lock is taken before the head is read (SQLite: the database write lock, `BEGIN
+/// IMMEDIATE`; PostgreSQL: the head row's lock), so a concurrent appender in another
+/// process waits and then chains onto the new head instead of forking the chain.
 pub async fn append(store: &Store, entries: &[Entry]) -> Result<Vec<i64>, AuditError> {
     if entries.is_empty() {
         return Ok(Vec::new());
@@ -21,18 +21,25 @@ pub async fn append(store: &Store, entries: &[Entry]) -> Result<Vec<i64>, AuditE
         crate::store::Backend::Sqlite => Some(store.write_gate.lock().await),
         crate::store::Backend::Postgres => None,
     };
-    let mut tx = store.begin().await?;
-    rows::lock_head(&mut tx).await?;
+    // SQLite: `BEGIN IMMEDIATE` takes the database write lock before the head is read;
+    // PostgreSQL: the head row is locked first
+    let mut tx = store.begin_write().await?;
+    if store.backend == crate::store::Backend::Postgres {
+        rows::lock_head(&mut tx).await?;
+    }
     let (head_seq, head_hash) = rows::head(&mut tx).await?;
     let chained = chain(head_seq, &head_hash, entries);
-    for (row, entry) in chained.iter().zip(entries) {
-        let mut subjects: Vec<&str> = entry.subjects.iter().map(String::as_str).collect();
-        subjects.sort_unstable();
-        subjects.dedup();
-        rows::insert(&mut tx, row, &subjects).await?;
-    }
-    let last = chained.last().expect("entries is not empty");
-    rows::set_head(&mut tx, last.seq, &last.hash).await?;
+    let with_subjects: Vec<(&AuditRow, Vec<&str>)> = chained
+        .iter()
+        .zip(entries)
+        .map(|(row, entry)| {
+            let mut subjects: Vec<&str> = entry.subjects.iter().map(String::as_str).collect();
+            subjects.sort_unstable();
+            subjects.dedup();
+            (row, subjects)
+        })
+        .collect();
+    rows::append_rows(&mut tx, store.backend, &with_subjects).await?;
     tx.commit().await?;
     Ok(chained.iter().map(|r| r.seq).collect())
 }

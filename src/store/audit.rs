@@ -6,7 +6,8 @@
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::{StoreError, Tx};
+use super::values::Values;
+use super::{Backend, StoreError, Tx};
 
 /// One `audit_log` row as stored: `subjects` is the JSON text, `outcome` the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,9 +45,9 @@ pub struct RowFilter {
 const COLUMNS: &str = "l.seq, l.at, l.request_id, l.actor, l.role, l.action, l.outcome, \
                        l.status, l.subjects, l.reason, l.prev_hash, l.hash";
 
-/// Takes the chain's write lock for the rest of the transaction by writing the head row
-/// first: on SQLite the write lock is taken before anything is read, on PostgreSQL the
-/// row is locked. Two appenders therefore never chain onto the same head.
+/// Takes the chain's write lock on PostgreSQL for the rest of the transaction by writing
+/// the head row first (SQLite takes it with `BEGIN IMMEDIATE`). Two appenders therefore
+/// never chain onto the same head.
 pub async fn lock_head(tx: &mut Tx<'_>) -> Result<(), StoreError> {
     let done = sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1")
         .execute(&mut **tx)
@@ -66,77 +67,120 @@ pub async fn head(conn: &mut AnyConnection) -> Result<(i64, String), StoreError>
     Ok((row.get(0), row.get(1)))
 }
 
-/// Moves the head to `seq` / `hash`.
-pub async fn set_head(tx: &mut Tx<'_>, seq: i64, hash: &str) -> Result<(), StoreError> {
-    sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
-        .bind(seq)
-        .bind(hash)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
+/// A parameter of an audit statement.
+enum Param<'a> {
+    Int(i64),
+    Text(&'a str),
 }
 
-/// Inserts one entry and its subject lookups (`subject_ids`, without duplicates).
-pub async fn insert(
+/// Entries per `audit_log` statement, subject rows per `audit_subjects` statement: far
+/// under either database's limit on parameters per statement.
+const ENTRIES_PER_STATEMENT: usize = 500;
+const SUBJECTS_PER_STATEMENT: usize = 1000;
+
+/// Inserts `rows` (each with its subject lookups, without duplicates) and moves the head
+/// to the last. A few statements for the whole group, sent to SQLite as one text (one
+/// round trip; the audit write is on every request's path), to PostgreSQL one by one.
+/// The caller holds the chain's write lock.
+pub async fn append_rows(
     tx: &mut Tx<'_>,
-    row: &AuditRow,
-    subject_ids: &[&str],
+    backend: Backend,
+    rows: &[(&AuditRow, Vec<&str>)],
 ) -> Result<(), StoreError> {
-    // no NULL is ever bound (the Any driver mistypes it on PostgreSQL)
-    let sql = if row.reason.is_some() {
-        "INSERT INTO audit_log (seq, at, request_id, actor, role, action, outcome, status, \
-         subjects, prev_hash, hash, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
-         $11, $12)"
-    } else {
-        "INSERT INTO audit_log (seq, at, request_id, actor, role, action, outcome, status, \
-         subjects, prev_hash, hash, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
-         $11, NULL)"
+    let Some((last, _)) = rows.last() else {
+        return Ok(());
     };
-    let mut query = sqlx::query(sql)
-        .bind(row.seq)
-        .bind(row.at)
-        .bind(&row.request_id)
-        .bind(&row.actor)
-        .bind(&row.role)
-        .bind(&row.action)
-        .bind(&row.outcome)
-        .bind(row.status)
-        .bind(&row.subjects)
-        .bind(&row.prev_hash)
-        .bind(&row.hash);
-    if let Some(reason) = &row.reason {
-        query = query.bind(reason);
-    }
-    query.execute(&mut **tx).await?;
-    insert_subjects(tx, row.seq, subject_ids).await
-}
-
-/// Subjects per statement: two parameters each, well under SQLite's and PostgreSQL's
-/// limits on parameters.
-const SUBJECTS_PER_STATEMENT: usize = 500;
-
-/// The subjects of entry `seq`, a few statements for all (one round trip each, not one
-/// per subject: a match names up to a hundred persons).
-async fn insert_subjects(
-    tx: &mut Tx<'_>,
-    seq: i64,
-    subject_ids: &[&str],
-) -> Result<(), StoreError> {
-    for chunk in subject_ids.chunks(SUBJECTS_PER_STATEMENT) {
-        let values: Vec<String> = (0..chunk.len())
-            .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
-            .collect();
-        let sql = format!(
-            "INSERT INTO audit_subjects (seq, subject) VALUES {}",
-            values.join(", ")
+    let mut statements: Vec<(Values, Vec<Param>)> = Vec::new();
+    for chunk in rows.chunks(ENTRIES_PER_STATEMENT) {
+        let mut sql = Values::new(
+            backend,
+            "INSERT INTO audit_log (seq, at, request_id, actor, role, action, outcome, \
+             status, subjects, prev_hash, hash, reason) VALUES ",
         );
-        let mut query = sqlx::query(&sql);
-        for subject in chunk {
-            query = query.bind(seq).bind(*subject);
+        let mut params = Vec::with_capacity(chunk.len() * 12);
+        for (row, _) in chunk {
+            // no NULL is ever bound (the Any driver mistypes it on PostgreSQL)
+            sql.row(if row.reason.is_some() {
+                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            } else {
+                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)"
+            });
+            params.extend([
+                Param::Int(row.seq),
+                Param::Int(row.at),
+                Param::Text(&row.request_id),
+                Param::Text(&row.actor),
+                Param::Text(&row.role),
+                Param::Text(&row.action),
+                Param::Text(&row.outcome),
+                Param::Int(row.status),
+                Param::Text(&row.subjects),
+                Param::Text(&row.prev_hash),
+                Param::Text(&row.hash),
+            ]);
+            if let Some(reason) = &row.reason {
+                params.push(Param::Text(reason));
+            }
         }
-        query.execute(&mut **tx).await?;
+        statements.push((sql, params));
+    }
+    let subjects: Vec<(i64, &str)> = rows
+        .iter()
+        .flat_map(|(row, ids)| ids.iter().map(move |id| (row.seq, *id)))
+        .collect();
+    for chunk in subjects.chunks(SUBJECTS_PER_STATEMENT) {
+        let mut sql = Values::new(backend, "INSERT INTO audit_subjects (seq, subject) VALUES ");
+        let mut params = Vec::with_capacity(chunk.len() * 2);
+        for (seq, subject) in chunk {
+            sql.row("(?, ?)");
+            params.extend([Param::Int(*seq), Param::Text(subject)]);
+        }
+        statements.push((sql, params));
+    }
+    statements.push((
+        Values::new(
+            backend,
+            "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1",
+        ),
+        vec![Param::Int(last.seq), Param::Text(&last.hash)],
+    ));
+    match backend {
+        Backend::Sqlite => {
+            let mut text = String::new();
+            let mut all = Vec::new();
+            for (sql, params) in statements {
+                if !text.is_empty() {
+                    text.push_str(";\n");
+                }
+                text.push_str(&sql.text);
+                all.extend(params);
+            }
+            bind(sqlx::query(&text).persistent(false), &all)
+                .execute(&mut **tx)
+                .await?;
+        }
+        Backend::Postgres => {
+            for (sql, params) in &statements {
+                bind(sqlx::query(&sql.text).persistent(false), params)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+        }
     }
     Ok(())
+}
+
+fn bind<'q>(
+    mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    params: &'q [Param<'q>],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    for p in params {
+        query = match p {
+            Param::Int(v) => query.bind(*v),
+            Param::Text(v) => query.bind(*v),
+        };
+    }
+    query
 }
 
 /// At most `limit` rows with `after < seq <= through`, in seq order.

@@ -5,6 +5,7 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 use sqlx::Row;
 
+use super::values::Values;
 use super::{Backend, StoreError, Tx};
 
 /// Rows per multi-row statement (far below either database's parameter limit).
@@ -250,51 +251,6 @@ pub async fn write(
         query.execute(&mut **tx).await?;
     }
     Ok(())
-}
-
-/// A multi-row statement being written. Parameters are written `?` in row templates and
-/// bound in the order they appear: SQLite gets them anonymous (binding a numbered one
-/// looks its name up, which costs time growing with the statement), PostgreSQL numbered.
-struct Values {
-    text: String,
-    backend: Backend,
-    rows: usize,
-    params: usize,
-}
-
-impl Values {
-    fn new(backend: Backend, head: &str) -> Values {
-        let mut sql = Values {
-            text: String::new(),
-            backend,
-            rows: 0,
-            params: 0,
-        };
-        sql.push(head);
-        sql
-    }
-
-    /// Appends a row tuple (or a list item) whose parameters are written `?`.
-    fn row(&mut self, template: &str) {
-        if self.rows > 0 {
-            self.text.push_str(", ");
-        }
-        self.rows += 1;
-        self.push(template);
-    }
-
-    fn push(&mut self, template: &str) {
-        for c in template.chars() {
-            match (c, self.backend) {
-                ('?', Backend::Postgres) => {
-                    self.params += 1;
-                    self.text.push('$');
-                    self.text.push_str(&self.params.to_string());
-                }
-                _ => self.text.push(c),
-            }
-        }
-    }
 }
 
 /// `head` followed by `n` copies of the row tuple `row` (parameters written `?`).

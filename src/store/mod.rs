@@ -13,6 +13,7 @@ pub mod persons;
 pub mod records;
 pub mod reviews;
 pub mod stewardship;
+pub mod values;
 pub mod webhooks;
 
 use std::path::Path;
@@ -88,6 +89,9 @@ impl Store {
         let pool = AnyPoolOptions::new()
             .max_connections(if backend == Backend::Sqlite { 4 } else { 16 })
             .acquire_timeout(Duration::from_secs(30))
+            // a SQLite connection is a local file and cannot go stale: no ping (a round
+            // trip to its worker thread) before every use
+            .test_before_acquire(backend == Backend::Postgres)
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
