@@ -234,7 +234,7 @@ async fn checks(app: TestApp) {
     assert_ack(&steps, "no_msh", "AR", &[]);
     assert_ack(&steps, "bad_segment_id", "AR", &[]);
     assert_eq!(steps["bad_segment_id"]["msa2"], "MSG-0023");
-    assert_ack(&steps, "bad_date", "AE", &["PID", "^7", "102"]);
+    assert_ack(&steps, "bad_date", "AE", &["PID^1^7", "102"]);
     assert_ack(&steps, "no_authority", "AE", &["PID", "^3", "101"]);
     assert_ack(&steps, "version_22", "AR", &["203"]);
     assert_ack(&steps, "version_30", "AR", &["203"]);

@@ -125,7 +125,8 @@ impl Severity {
 pub struct Location {
     /// Segment id, e.g. `PID`.
     pub segment: String,
-    /// 1-based position of the segment in the message.
+    /// Which occurrence of the segment id in the message, 1-based (ERL-2: the second PID
+    /// is 2, whatever segments come before it).
     pub sequence: usize,
     /// 1-based field number.
     pub field: usize,

@@ -65,7 +65,8 @@ impl Identifier {
 pub struct MappingError {
     /// `PID` or `MRG`.
     pub segment: &'static str,
-    /// 1-based sequence of the segment in the message (0 when the segment is missing).
+    /// Which occurrence of the segment id, 1-based (ERR-2.2; 0 when the segment is
+    /// missing).
     pub sequence: usize,
     /// The field (0 when the segment as a whole is wrong).
     pub field: usize,
@@ -104,7 +105,7 @@ pub fn pid_field_of(field: &str) -> Option<usize> {
 pub struct PatientRecord {
     /// The record as the PID has it; fields not sent are empty.
     pub record: RawRecord,
-    /// 1-based sequence of the PID segment in the message.
+    /// Which PID of the message this is, 1-based (ERR-2.2).
     pub sequence: usize,
     sent: Vec<&'static str>,
 }
@@ -157,11 +158,10 @@ pub struct Merge {
 
 /// The patient of the message's first PID (ADT A01/A04/A08/A28/A31).
 pub fn patient_of(message: &Message) -> Result<PatientRecord, MappingError> {
-    let (sequence, pid) = message
+    let pid = message
         .segments
         .iter()
-        .enumerate()
-        .find(|(_, s)| s.id == "PID")
+        .find(|s| s.id == "PID")
         .ok_or(MappingError {
             segment: "PID",
             sequence: 0,
@@ -169,7 +169,7 @@ pub fn patient_of(message: &Message) -> Result<PatientRecord, MappingError> {
             problem: "the PID segment is missing",
             code: ErrorCode::SegmentSequence,
         })?;
-    patient_of_pid(pid, sequence + 1, facility(message))
+    patient_of_pid(pid, 1, facility(message))
 }
 
 /// The merges of an ADT^A40: each PID with the MRG that follows it (before the next PID).
@@ -177,25 +177,29 @@ pub fn merges_of(message: &Message) -> Result<Vec<Merge>, MappingError> {
     let facility = facility(message);
     let mut merges = Vec::new();
     let mut current: Option<PatientRecord> = None;
-    for (i, segment) in message.segments.iter().enumerate() {
+    // ERR-2.2 counts occurrences of the segment id: the second PID is PID^2
+    let (mut pids, mut mrgs) = (0, 0);
+    for segment in &message.segments {
         match segment.id.as_str() {
             "PID" => {
+                pids += 1;
                 if let Some(p) = current.take() {
                     return Err(no_mrg(p.sequence));
                 }
-                current = Some(patient_of_pid(segment, i + 1, facility)?);
+                current = Some(patient_of_pid(segment, pids, facility)?);
             }
             "MRG" => {
+                mrgs += 1;
                 let Some(survivor) = current.take() else {
                     return Err(MappingError {
                         segment: "MRG",
-                        sequence: i + 1,
+                        sequence: mrgs,
                         field: 0,
                         problem: "an MRG segment must follow a PID segment",
                         code: ErrorCode::SegmentSequence,
                     });
                 };
-                let prior = key_of(segment, i + 1, 1, "MRG", facility)?;
+                let prior = key_of(segment, mrgs, 1, "MRG", facility)?;
                 merges.push(Merge { survivor, prior });
             }
             _ => {}

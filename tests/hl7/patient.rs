@@ -66,7 +66,7 @@ fn a_full_pid() {
             ..RawRecord::default()
         }
     );
-    assert_eq!(p.sequence, 3);
+    assert_eq!(p.sequence, 1);
     assert_eq!(
         p.key(),
         RecordRef {
@@ -109,7 +109,7 @@ fn the_medical_record_number_is_chosen_by_type() {
 fn no_record_number_is_an_error_at_pid_3() {
     let e = MappingError {
         segment: "PID",
-        sequence: 3,
+        sequence: 1,
         field: 3,
         problem: "no medical record number (an identifier of type MR, PI or PT)",
         code: ErrorCode::RequiredFieldMissing,
@@ -258,7 +258,7 @@ fn pid_fields_of_canonical_fields() {
     let p = patient("PID|1||1^^^H^MR||||1980");
     let e = p.error_at("birth_date", ErrorCode::DataType, "PID-7: not a real date");
     let l = e.location.unwrap();
-    assert_eq!((l.segment.as_str(), l.sequence, l.field), ("PID", 3, 7));
+    assert_eq!((l.segment.as_str(), l.sequence, l.field), ("PID", 1, 7));
     assert_eq!(e.code, ErrorCode::DataType);
     let e = p.error_at("record_id", ErrorCode::InternalError, "x");
     assert_eq!((e.location, e.code), (None, ErrorCode::InternalError));
@@ -357,7 +357,7 @@ fn a40_merges_each_pid_with_its_mrg() {
             source_id: "200".into()
         }
     );
-    assert_eq!(merges[1].survivor.sequence, 5);
+    assert_eq!(merges[1].survivor.sequence, 2);
     assert_eq!(merges[1].prior.source_id, "201");
 }
 
@@ -373,24 +373,33 @@ fn a40_errors() {
     };
     assert_eq!(
         merge_error("PID|1||100\r"),
-        ("PID", 3, 0, ErrorCode::SegmentSequence)
+        ("PID", 1, 0, ErrorCode::SegmentSequence)
     );
     assert_eq!(
         merge_error("PID|1||100\rPID|2||101\rMRG|1\r"),
-        ("PID", 3, 0, ErrorCode::SegmentSequence)
+        ("PID", 1, 0, ErrorCode::SegmentSequence)
     );
     assert_eq!(
         merge_error("MRG|200\rPID|1||100\r"),
-        ("MRG", 3, 0, ErrorCode::SegmentSequence)
+        ("MRG", 1, 0, ErrorCode::SegmentSequence)
     );
     assert_eq!(
         merge_error("PID|1||100\rMRG|\"\"\r"),
-        ("MRG", 4, 1, ErrorCode::RequiredFieldMissing)
+        ("MRG", 1, 1, ErrorCode::RequiredFieldMissing)
     );
     assert_eq!(merge_error(""), ("PID", 0, 0, ErrorCode::SegmentSequence));
     assert_eq!(
         merge_error("PID|1||^^^H^MR\rMRG|1\r"),
-        ("PID", 3, 3, ErrorCode::RequiredFieldMissing)
+        ("PID", 1, 3, ErrorCode::RequiredFieldMissing)
+    );
+    // ERR-2.2 counts the segment's occurrences, not its place among all segments
+    assert_eq!(
+        merge_error("PID|1||100\rMRG|200\rPID|2||101\rMRG|\"\"\r"),
+        ("MRG", 2, 1, ErrorCode::RequiredFieldMissing)
+    );
+    assert_eq!(
+        merge_error("PID|1||100\rMRG|200\rPID|2||^^^H^MR\rMRG|1\r"),
+        ("PID", 2, 3, ErrorCode::RequiredFieldMissing)
     );
 }
 
