@@ -371,36 +371,27 @@ fn a40_errors() {
         let e = merges_of(&m).unwrap_err();
         (e.segment, e.sequence, e.field, e.code)
     };
-    assert_eq!(
-        merge_error("PID|1||100\r"),
-        ("PID", 1, 0, ErrorCode::SegmentSequence)
-    );
-    assert_eq!(
-        merge_error("PID|1||100\rPID|2||101\rMRG|1\r"),
-        ("PID", 1, 0, ErrorCode::SegmentSequence)
-    );
-    assert_eq!(
-        merge_error("MRG|200\rPID|1||100\r"),
-        ("MRG", 1, 0, ErrorCode::SegmentSequence)
-    );
-    assert_eq!(
-        merge_error("PID|1||100\rMRG|\"\"\r"),
-        ("MRG", 1, 1, ErrorCode::RequiredFieldMissing)
-    );
-    assert_eq!(merge_error(""), ("PID", 0, 0, ErrorCode::SegmentSequence));
-    assert_eq!(
-        merge_error("PID|1||^^^H^MR\rMRG|1\r"),
-        ("PID", 1, 3, ErrorCode::RequiredFieldMissing)
-    );
-    // ERR-2.2 counts the segment's occurrences, not its place among all segments
-    assert_eq!(
-        merge_error("PID|1||100\rMRG|200\rPID|2||101\rMRG|\"\"\r"),
-        ("MRG", 2, 1, ErrorCode::RequiredFieldMissing)
-    );
-    assert_eq!(
-        merge_error("PID|1||100\rMRG|200\rPID|2||^^^H^MR\rMRG|1\r"),
-        ("PID", 2, 3, ErrorCode::RequiredFieldMissing)
-    );
+    use ErrorCode::{RequiredFieldMissing as Missing, SegmentSequence as Order};
+    let cases = [
+        ("PID|1||100\r", ("PID", 1, 0, Order)),
+        ("PID|1||100\rPID|2||101\rMRG|1\r", ("PID", 1, 0, Order)),
+        ("MRG|200\rPID|1||100\r", ("MRG", 1, 0, Order)),
+        ("PID|1||100\rMRG|\"\"\r", ("MRG", 1, 1, Missing)),
+        ("", ("PID", 0, 0, Order)),
+        ("PID|1||^^^H^MR\rMRG|1\r", ("PID", 1, 3, Missing)),
+        // ERR-2.2 counts the segment's occurrences, not its place among all segments
+        (
+            "PID|1||100\rMRG|200\rPID|2||101\rMRG|\"\"\r",
+            ("MRG", 2, 1, Missing),
+        ),
+        (
+            "PID|1||100\rMRG|200\rPID|2||^^^H^MR\rMRG|1\r",
+            ("PID", 2, 3, Missing),
+        ),
+    ];
+    for (body, expected) in cases {
+        assert_eq!(merge_error(body), expected, "{body:?}");
+    }
 }
 
 #[test]
