@@ -123,7 +123,7 @@ async fn run(n: usize) {
     );
     // the index merges its segments in the background after a load; the measurements
     // below are of the loaded service, so they wait until the process is idle
-    let settled = common::settle().await;
+    let settled = settle().await;
     service.commit_index().await.unwrap();
     println!(
         "index merges after the load: {settled:.1} s; {} segments",
@@ -398,4 +398,33 @@ async fn pdq(client: &reqwest::Client, base: &str, all: &[(RawRecord, u64)]) {
             found as f64 / (millis.len() - refused).max(1) as f64,
         );
     }
+}
+
+/// Waits until this process is idle (under 5 % of one core for a second: background
+/// index merges done), at most five minutes; returns the seconds waited.
+async fn settle() -> f64 {
+    // utime + stime of this process, in clock ticks (100 per second on Linux)
+    let cpu = || -> u64 {
+        let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+        let after_name = stat.rsplit_once(')').map(|(_, s)| s).unwrap_or("");
+        let fields: Vec<&str> = after_name.split_whitespace().collect();
+        let field = |i: usize| {
+            fields
+                .get(i)
+                .and_then(|f| f.parse::<u64>().ok())
+                .unwrap_or(0)
+        };
+        field(11) + field(12)
+    };
+    let started = std::time::Instant::now();
+    let mut last = cpu();
+    while started.elapsed() < std::time::Duration::from_secs(300) {
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        let now = cpu();
+        if now - last < 5 {
+            break;
+        }
+        last = now;
+    }
+    started.elapsed().as_secs_f64()
 }

@@ -152,7 +152,7 @@ pub async fn append_rows(
                 if !text.is_empty() {
                     text.push_str(";\n");
                 }
-                text.push_str(&sql.text);
+                text.push_str(sql.text());
                 all.extend(params);
             }
             bind(sqlx::query(&text).persistent(false), &all)
@@ -161,7 +161,7 @@ pub async fn append_rows(
         }
         Backend::Postgres => {
             for (sql, params) in &statements {
-                bind(sqlx::query(&sql.text).persistent(false), params)
+                bind(sqlx::query(sql.text()).persistent(false), params)
                     .execute(&mut **tx)
                     .await?;
             }

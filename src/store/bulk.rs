@@ -74,8 +74,8 @@ pub async fn existing_keys(
             for _ in chunk {
                 sql.row("?");
             }
-            sql.text.push(')');
-            let mut query = sqlx::query_scalar::<_, String>(&sql.text)
+            sql.push(")");
+            let mut query = sqlx::query_scalar::<_, String>(sql.text())
                 .persistent(chunk.len() == ROWS)
                 .bind(source);
             for source_id in chunk {
@@ -130,7 +130,7 @@ pub async fn write(
     now: i64,
 ) -> Result<(), StoreError> {
     for chunk in rows.records.chunks(ROWS) {
-        let sql = values(
+        let sql = Values::repeated(
             backend,
             "INSERT INTO source_records (id, source, source_id, active, current_version, \
              last_outcome, created_at, updated_at) VALUES ",
@@ -148,7 +148,7 @@ pub async fn write(
                 .bind(now);
         }
         query.execute(&mut **tx).await?;
-        let sql = values(
+        let sql = Values::repeated(
             backend,
             "INSERT INTO source_record_versions (record_id, version, content_hash, data, \
              provenance, received_at) VALUES ",
@@ -167,7 +167,7 @@ pub async fn write(
         query.execute(&mut **tx).await?;
     }
     for chunk in rows.persons.chunks(ROWS) {
-        let sql = values(
+        let sql = Values::repeated(
             backend,
             "INSERT INTO persons (id, status, merged_into, created_at, updated_at) VALUES ",
             "(?, 'active', NULL, ?, ?)",
@@ -184,7 +184,7 @@ pub async fn write(
     let (scored, unscored): (Vec<&NewLink>, Vec<&NewLink>) =
         rows.links.iter().partition(|l| l.score.is_some());
     for chunk in scored.chunks(ROWS) {
-        let sql = values(
+        let sql = Values::repeated(
             backend,
             "INSERT INTO links (record_id, person_id, how, model_version, explanation, actor, \
              created_at, weight, probability) VALUES ",
@@ -206,7 +206,7 @@ pub async fn write(
         query.execute(&mut **tx).await?;
     }
     for chunk in unscored.chunks(ROWS) {
-        let sql = values(
+        let sql = Values::repeated(
             backend,
             "INSERT INTO links (record_id, person_id, how, model_version, actor, created_at) \
              VALUES ",
@@ -240,7 +240,7 @@ pub async fn write(
                 "(?, ?, NULL, ?, ?)"
             });
         }
-        let mut query = sqlx::query(&sql.text).persistent(false);
+        let mut query = sqlx::query(sql.text()).persistent(false);
         for e in chunk {
             query = query.bind(e.kind).bind(&e.person_id);
             if let Some(record) = e.record_id {
@@ -251,13 +251,4 @@ pub async fn write(
         query.execute(&mut **tx).await?;
     }
     Ok(())
-}
-
-/// `head` followed by `n` copies of the row tuple `row` (parameters written `?`).
-fn values(backend: Backend, head: &str, row: &str, n: usize) -> String {
-    let mut sql = Values::new(backend, head);
-    for _ in 0..n {
-        sql.row(row);
-    }
-    sql.text
 }

@@ -7,7 +7,7 @@ use super::Backend;
 /// bound in the order they appear: SQLite gets them anonymous (binding a numbered one
 /// looks its name up, which costs time growing with the statement), PostgreSQL numbered.
 pub struct Values {
-    pub text: String,
+    text: String,
     backend: Backend,
     rows: usize,
     params: usize,
@@ -23,6 +23,20 @@ impl Values {
         };
         sql.push(head);
         sql
+    }
+
+    /// `head` followed by `n` copies of the row tuple `row`.
+    pub fn repeated(backend: Backend, head: &str, row: &str, n: usize) -> String {
+        let mut sql = Values::new(backend, head);
+        for _ in 0..n {
+            sql.row(row);
+        }
+        sql.text
+    }
+
+    /// The statement written so far.
+    pub fn text(&self) -> &str {
+        &self.text
     }
 
     /// Appends a row tuple (or a list item) whose parameters are written `?`.
