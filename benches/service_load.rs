@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use common::percentile;
 use mpi::domain::RawRecord;
 use mpi::normalize::normalize;
-use mpi::synth::{SynthConfig, generate};
+use mpi::synth::{SynthConfig, generate, tag};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 const HELD_BACK: usize = 30_000;
@@ -50,12 +50,15 @@ async fn run(n: usize) {
     // records per person is about 1.65 with the default configuration
     let people = ((n + HELD_BACK) as f64 / 1.6) as usize;
     let started = Instant::now();
-    let mut all: Vec<(RawRecord, u64)> = generate(&SynthConfig::new(people, 7))
-        .map(|(r, t)| (r, t.entity_id))
-        .take(n + HELD_BACK)
-        .collect();
+    // each record with its person, and whether it is an unidentified patient's alias
+    let (mut all, mut alias): (Vec<(RawRecord, u64)>, Vec<bool>) =
+        generate(&SynthConfig::new(people, 7))
+            .map(|(r, t)| ((r, t.entity_id), t.has(tag::ALIAS)))
+            .take(n + HELD_BACK)
+            .unzip();
     assert!(all.len() == n + HELD_BACK, "the population is too small");
     let held: Vec<(RawRecord, u64)> = all.split_off(n);
+    alias.truncate(n);
     println!(
         "generated {} + {} records in {:.1} s",
         n,
@@ -164,6 +167,8 @@ async fn run(n: usize) {
         }
         let mut tx = service.store.begin().await.unwrap();
         let (mut pairs, mut found) = (0usize, 0usize);
+        // pairs with an alias record (John Doe, TRAUMA ALPHA: no ids, no address)
+        let (mut alias_pairs, mut alias_found) = (0usize, 0usize);
         let step = (n / 20_000).max(1);
         for i in (0..n).step_by(step) {
             let (r, e) = &all[i];
@@ -187,6 +192,10 @@ async fn run(n: usize) {
                 pairs += 1;
                 let hit = candidates.contains(&row.id);
                 found += hit as usize;
+                if alias[i] || alias[j] {
+                    alias_pairs += 1;
+                    alias_found += hit as usize;
+                }
                 if !hit && std::env::var_os("MPI_BENCH_SHOW_MISSES").is_some() {
                     // synthetic records only: to study what blocking misses
                     println!("  missed pair:\n    {r:?}\n    {mate:?}");
@@ -194,9 +203,17 @@ async fn run(n: usize) {
             }
         }
         tx.commit().await.unwrap();
+        let share = |a: usize, b: usize| 100.0 * a as f64 / b.max(1) as f64;
         println!(
             "candidate recall: {found} of {pairs} true pairs reach scoring = {:.2}%",
-            100.0 * found as f64 / pairs.max(1) as f64
+            share(found, pairs)
+        );
+        println!(
+            "  pairs with an alias record: {alias_found} of {alias_pairs}; \
+             the other pairs: {} of {} = {:.2}%",
+            found - alias_found,
+            pairs - alias_pairs,
+            share(found - alias_found, pairs - alias_pairs)
         );
     }
 

@@ -148,6 +148,7 @@ fn synthetic_data_reports_every_hard_case_category() {
         "transposed_date",
         "missing_id",
         "masked_ssn",
+        "alias",
     ] {
         assert!(
             summary.contains(&format!("  {tag} ")),

@@ -195,7 +195,7 @@ pub(crate) fn person_records(
         }
         if s.name == "ER_E" && rng.gen_bool(cfg.trauma_alias_rate) {
             trauma_alias(rng, p, &mut rec);
-            tags |= tag::MISSING_ID;
+            tags |= tag::MISSING_ID | tag::ALIAS;
         }
         out.push(Draft {
             rec,

@@ -14,9 +14,11 @@ pub const TWIN: u16 = 1 << 9;
 pub const JR_SR: u16 = 1 << 10;
 pub const HOUSEHOLD: u16 = 1 << 11;
 pub const COMMON_NAME: u16 = 1 << 12;
+/// An unidentified emergency patient registered under an alias (John Doe, TRAUMA ALPHA).
+pub const ALIAS: u16 = 1 << 13;
 
 /// Every tag with its name, in the order names are written.
-pub const ALL: [(u16, &str); 13] = [
+pub const ALL: [(u16, &str); 14] = [
     (TYPO, "typo"),
     (NICKNAME, "nickname"),
     (MARRIED_NAME, "married_name"),
@@ -30,6 +32,7 @@ pub const ALL: [(u16, &str); 13] = [
     (JR_SR, "jr_sr"),
     (HOUSEHOLD, "household"),
     (COMMON_NAME, "common_name"),
+    (ALIAS, "alias"),
 ];
 
 /// The hard-case group tags.
