@@ -2,7 +2,7 @@
 
 use sqlx::Row;
 
-use super::{StoreError, Tx};
+use super::{Backend, StoreError, Tx};
 
 /// How a link was made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -159,9 +159,9 @@ pub async fn persons_of(
 ) -> Result<Vec<(i64, String, String)>, StoreError> {
     // read from the covering index alone (a link row carries its explanation); SQLite's
     // planner would take the unique `links_current` and read every row from the table
-    let from = match conn.backend_name() {
-        "SQLite" => "links INDEXED BY links_current_person",
-        _ => "links",
+    let from = match Backend::of(conn) {
+        Backend::Sqlite => "links INDEXED BY links_current_person",
+        Backend::Postgres => "links",
     };
     let mut out = Vec::with_capacity(record_ids.len());
     for chunk in record_ids.chunks(500) {

@@ -33,6 +33,16 @@ pub enum Backend {
     Postgres,
 }
 
+impl Backend {
+    /// The database behind an open connection.
+    pub fn of(conn: &sqlx::AnyConnection) -> Backend {
+        match conn.backend_name() {
+            "SQLite" => Backend::Sqlite,
+            _ => Backend::Postgres,
+        }
+    }
+}
+
 /// Errors of the store. Messages never carry record contents.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
