@@ -87,7 +87,7 @@ pub async fn start_with(
     let key = mint_key(
         data_dir,
         database_url,
-        &format!("tester-{port}"),
+        &format!("tester-port{port}"),
         "integration,reviewer,steward",
     );
     let mut server = Server {
