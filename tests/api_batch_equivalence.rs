@@ -11,19 +11,29 @@ use common::app::{Backend, TestApp, spawn_app};
 use mpi::synth::{SynthConfig, generate};
 use serde_json::Value;
 
-/// 700 synthetic records, then a resend of one and changed copies of two.
+/// 700 synthetic records with, in the middle of the second batch of 250, a resend of
+/// one, changed copies of two from the first batch, and a changed copy of one from the
+/// same batch: new records come after updates in one batch.
 fn records() -> Vec<Value> {
     let mut out: Vec<Value> = generate(&SynthConfig::new(450, 11))
         .take(700)
         .map(|(r, _)| serde_json::to_value(r).unwrap())
         .collect();
-    out.push(out[3].clone());
+    let resent = out[3].clone();
     let mut moved = out[10].clone();
     moved["phone"] = Value::from("(555) 010-0199");
-    out.push(moved);
     let mut renamed = out[20].clone();
     renamed["given_name"] = Value::from("Zebediah");
-    out.push(renamed);
+    let mut same_batch = out[290].clone();
+    same_batch["address_line"] = Value::from("1 Harbour Road");
+    for (at, r) in [
+        (300, resent),
+        (310, moved),
+        (320, renamed),
+        (330, same_batch),
+    ] {
+        out.insert(at, r);
+    }
     out
 }
 

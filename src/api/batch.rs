@@ -23,6 +23,13 @@ struct ItemResult {
     problem: Option<Problem>,
 }
 
+/// The answer: per-item results and the count of each outcome.
+#[derive(Serialize)]
+struct BatchAnswer {
+    results: Vec<ItemResult>,
+    summary: Summary,
+}
+
 #[derive(Serialize, Default)]
 struct Summary {
     linked: usize,
@@ -105,7 +112,7 @@ pub async fn register_batch(
             None => summary.failed += 1,
         }
     }
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "results": results, "summary": summary })))
+    Ok(HttpResponse::Ok().json(BatchAnswer { results, summary }))
 }
 
 fn failed(index: usize, problem: Problem) -> ItemResult {

@@ -623,7 +623,12 @@ async fn match_record(
         .match_record(&request.record, request.count, request.only_certain)
         .await?;
     matched(&http, &matches);
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "matches": matches })))
+    /// Serialized as it is (not through a `serde_json::Value`: explanations are large).
+    #[derive(serde::Serialize)]
+    struct Matches<'a> {
+        matches: &'a [crate::identity::outcome::PersonMatch],
+    }
+    Ok(HttpResponse::Ok().json(Matches { matches: &matches }))
 }
 
 /// Counts a match query by its best grade and names the persons answered in the audit

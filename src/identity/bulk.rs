@@ -3,14 +3,16 @@
 //! records never seen before that link or make a new person (most of a load) are kept
 //! and written many rows per statement, everything else (updates, resends, reviews,
 //! preconditions) takes the single-registration path after what is kept is written.
+//! The new records' candidates are read ahead on all cores (see `ahead`).
 
 use rustc_hash::FxHashMap;
 
 use crate::domain::RawRecord;
+use crate::normalize::NormalizedRecord;
 use crate::store::bulk::{self, NewEvent, NewLink, NewRecord, Rows};
 use crate::store::{Backend, StoreError, Tx, now_ms, persons};
 
-use super::outcome::{Grade, Outcome, Registered};
+use super::outcome::{Grade, Outcome, PersonMatch, Registered};
 use super::register::{Applied, Prepared, new_answer, prepare};
 use super::{Service, ServiceError};
 
@@ -82,10 +84,25 @@ impl Service {
             .collect();
         let mut known = bulk::existing_keys(tx, self.store.backend, &keys).await?;
         let mut new_left = keys.len() - known.len();
+        // the new records (the first of their key in the batch, without a precondition),
+        // whose candidates are read ahead
+        let mut seen = known.clone();
+        let queries: Vec<(usize, NormalizedRecord)> = prepared
+            .iter()
+            .enumerate()
+            .filter_map(|(i, item)| {
+                let p = item.as_ref().ok()?;
+                let key = (p.raw.source.clone(), p.raw.source_id.clone());
+                let fresh = !seen.contains(&key) && p.expected.is_none();
+                seen.insert(key);
+                fresh.then(|| (i, p.normalized.clone()))
+            })
+            .collect();
+        let mut ahead = self.read_ahead(tx, queries, prepared.len()).await?;
         let mut kept = Kept::default();
         let model_version = self.model_version();
         let mut out = Vec::with_capacity(prepared.len());
-        for item in prepared {
+        for (i, item) in prepared.into_iter().enumerate() {
             let p = match item {
                 Ok(p) => p,
                 Err(e) => {
@@ -98,13 +115,21 @@ impl Service {
             if fresh {
                 new_left = new_left.saturating_sub(1);
                 known.insert(key);
-                if let Some(answer) = self.keep(tx, &p, &mut kept, new_left).await? {
+                let matches = match ahead.matches(self, i, &p.normalized) {
+                    Some(matches) => matches,
+                    None => {
+                        self.score_candidates(tx, &p.normalized, None, Some(&kept.person_of))
+                            .await?
+                    }
+                };
+                if let Some(answer) = self.keep(tx, &p, &mut kept, new_left, &matches).await? {
                     let a = Applied {
                         record_id: kept.rows.records.last().expect("kept").id,
                         data: p.data,
                         normalized: p.normalized,
                         created: true,
                     };
+                    ahead.decided(a.record_id, p.raw, a.normalized.clone(), &answer.person_id);
                     // a candidate for the rest of the batch at once, its names counted
                     self.index_applied(&a);
                     applied.push(a);
@@ -113,10 +138,13 @@ impl Service {
                 }
             } else {
                 known.insert(key);
+                // an update: what was read ahead may no longer hold
+                ahead.forget();
             }
             // the single-registration path sees the database: write what is kept first
             self.write_kept(tx, &mut kept, provenance, &model_version, now)
                 .await?;
+            let raw = fresh.then(|| p.raw.clone());
             let (answer, done) = match self.register_in(tx, p, provenance, now).await {
                 Ok(done) => done,
                 // refused before anything was written: the others go on
@@ -131,6 +159,9 @@ impl Service {
                 kept.reserved.clear();
             }
             if let Some(a) = done {
+                if let Some(raw) = raw {
+                    ahead.decided(a.record_id, raw, a.normalized.clone(), &answer.person_id);
+                }
                 self.index_applied(&a);
                 applied.push(a);
             }
@@ -149,14 +180,12 @@ impl Service {
         p: &Prepared,
         kept: &mut Kept,
         new_left: usize,
+        matches: &[PersonMatch],
     ) -> Result<Option<Registered>, ServiceError> {
-        let matches = self
-            .score_candidates(tx, &p.normalized, None, Some(&kept.person_of))
-            .await?;
         let linked = matches.first().filter(|m| m.grade != Grade::Possible);
         // a review, or a link with a possible duplicate, takes the single path
         if linked.is_none() && !matches.is_empty()
-            || super::register::duplicates_of(&matches).is_some()
+            || super::register::duplicates_of(matches).is_some()
         {
             return Ok(None);
         }
@@ -166,7 +195,7 @@ impl Service {
                 .into();
         }
         let record_id = kept.reserved.pop_front().expect("reserved");
-        let mut answer = new_answer(p, 1, &matches);
+        let mut answer = new_answer(p, 1, matches);
         let payload =
             serde_json::json!({"source": p.raw.source, "source_id": p.raw.source_id}).to_string();
         let person = match linked {

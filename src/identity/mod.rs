@@ -2,6 +2,7 @@
 //! written (normalize → candidates → score → decide → link, events in the same
 //! transaction, then the index).
 
+mod ahead;
 mod bulk;
 mod group;
 mod history;
@@ -10,6 +11,7 @@ mod patient_search;
 mod register;
 mod rescore;
 mod review;
+mod scoring;
 mod search;
 mod steward;
 
@@ -27,14 +29,11 @@ pub use steward::{Act, Changed};
 use std::path::Path;
 use std::sync::RwLock;
 
-use rustc_hash::FxHashMap;
-
 use crate::domain::RawRecord;
 use crate::domain::value::Ssn;
-use crate::index::{Candidate, CandidateIndex, Caps, IndexError};
-use crate::matching::rules::Rule;
-use crate::matching::{Decision, Matcher, Model, Score, TermFrequencies};
-use crate::normalize::{NormalizedRecord, normalize};
+use crate::index::{CandidateIndex, Caps, IndexError};
+use crate::matching::{Matcher, Model, TermFrequencies};
+use crate::normalize::normalize;
 use crate::store::{Store, StoreError, events, links, now_ms, persons, records};
 use outcome::{Grade, PersonMatch, PersonView, RecordRef, RecordView};
 
@@ -106,7 +105,7 @@ pub(crate) fn invalid(field: &str, problem: &str) -> ServiceError {
 /// The identity service: store, candidate index and matcher.
 pub struct Service {
     pub store: Store,
-    pub index: CandidateIndex,
+    pub index: std::sync::Arc<CandidateIndex>,
     matcher: RwLock<Matcher>,
     /// Identity changes are serialized, so two registrations of one new patient cannot
     /// both create a person.
@@ -165,7 +164,7 @@ impl Service {
         let service = Service {
             register: store.write_gate.clone(),
             store,
-            index,
+            index: std::sync::Arc::new(index),
             matcher: RwLock::new(Matcher::new(model, TermFrequencies::default())),
             queue: group::Queue::default(),
         };
@@ -311,86 +310,6 @@ impl Service {
         Ok(matches)
     }
 
-    /// Candidates scored and grouped by person: each person's best record at or above
-    /// the review threshold, best first.
-    async fn score_candidates(
-        &self,
-        conn: &mut sqlx::AnyConnection,
-        query: &NormalizedRecord,
-        exclude: Option<i64>,
-        pending: Option<&FxHashMap<i64, String>>,
-    ) -> Result<Vec<PersonMatch>, ServiceError> {
-        let candidates: Vec<Candidate> = self
-            .index
-            .candidates(query)?
-            .into_iter()
-            .filter(|c| Some(c.record_id) != exclude)
-            .collect();
-        if candidates.is_empty() {
-            return Ok(Vec::new());
-        }
-        // persons of records not yet written (a bulk load's) are known without asking
-        let mut person_of: FxHashMap<i64, String> = FxHashMap::default();
-        let mut ids = Vec::with_capacity(candidates.len());
-        for c in &candidates {
-            match pending.and_then(|p| p.get(&c.record_id)) {
-                Some(person) => {
-                    person_of.insert(c.record_id, person.clone());
-                }
-                None => ids.push(c.record_id),
-            }
-        }
-        if !ids.is_empty() {
-            person_of.extend(
-                links::persons_of(conn, &ids)
-                    .await?
-                    .into_iter()
-                    .map(|(r, p, _)| (r, p)),
-            );
-        }
-        let matcher = self.matcher.read().expect("matcher lock");
-        let mut best: FxHashMap<String, (Score, RawRecord, NormalizedRecord)> =
-            FxHashMap::default();
-        for c in candidates {
-            let Some(person) = person_of.get(&c.record_id) else {
-                continue;
-            };
-            let Ok(raw) = serde_json::from_str::<RawRecord>(&c.data) else {
-                continue;
-            };
-            let (n, _) = normalize(&raw);
-            let score = matcher.score(query, &n);
-            if score.decision == Decision::NoMatch {
-                continue;
-            }
-            let better = best
-                .get(person)
-                .is_none_or(|(s, _, _)| rank(&score) > rank(s));
-            if better {
-                best.insert(person.clone(), (score, raw, n));
-            }
-        }
-        let mut out: Vec<PersonMatch> = best
-            .into_iter()
-            .map(|(person_id, (score, raw, n))| PersonMatch {
-                person_id,
-                weight: score.weight,
-                probability: score.probability(),
-                grade: grade(&score),
-                source: raw.source,
-                source_id: raw.source_id,
-                explanation: matcher.explain(query, &n),
-            })
-            .collect();
-        out.sort_by(|a, b| {
-            (b.grade == Grade::Certain)
-                .cmp(&(a.grade == Grade::Certain))
-                .then(b.weight.total_cmp(&a.weight))
-                .then(a.person_id.cmp(&b.person_id))
-        });
-        Ok(out)
-    }
-
     /// A record as stored, with its person.
     pub async fn record(&self, source: &str, source_id: &str) -> Result<RecordView, ServiceError> {
         let mut tx = self.store.begin().await?;
@@ -497,24 +416,6 @@ impl Service {
         let out = events::after(&mut tx, after, limit).await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(out)
-    }
-}
-
-/// Ranks scores: certain first, then by weight.
-fn rank(s: &Score) -> (bool, f32) {
-    (
-        s.rules.iter().any(|h| h.rule == Rule::CertainIdentifier),
-        s.weight,
-    )
-}
-
-fn grade(s: &Score) -> Grade {
-    if s.decision == Decision::Link && s.rules.iter().any(|h| h.rule == Rule::CertainIdentifier) {
-        Grade::Certain
-    } else if s.decision == Decision::Link {
-        Grade::Probable
-    } else {
-        Grade::Possible
     }
 }
 

@@ -57,9 +57,10 @@ pub struct Registered {
     pub version: i64,
     pub person_id: String,
     pub outcome: Outcome,
-    /// The deciding comparison (the best candidate), if there was one.
+    /// The deciding comparison (the best candidate), if there was one, as JSON (written
+    /// once: an answer is serialized to be stored and again to be sent).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub deciding_match: Option<serde_json::Value>,
+    pub deciding_match: Option<Box<serde_json::value::RawValue>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub review_task: Option<i64>,
     /// Candidate persons named by the review task.

@@ -97,7 +97,7 @@ pub(super) fn new_answer(p: &Prepared, version: i64, matches: &[PersonMatch]) ->
         outcome: Outcome::Created,
         deciding_match: matches
             .first()
-            .map(|m| serde_json::to_value(m).expect("serializes")),
+            .map(|m| serde_json::value::to_raw_value(m).expect("a match serializes")),
         review_task: None,
         candidate_persons: Vec::new(),
         warnings: p.warnings.clone(),
