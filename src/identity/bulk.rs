@@ -84,25 +84,31 @@ impl Service {
             .collect();
         let mut known = bulk::existing_keys(tx, self.store.backend, &keys).await?;
         let mut new_left = keys.len() - known.len();
-        // the new records (the first of their key in the batch, without a precondition),
+        // the new records: the first of their key in the batch, without a precondition
+        let fresh: Vec<bool> = prepared
+            .iter()
+            .map(|item| {
+                item.as_ref().is_ok_and(|p| {
+                    let key = (p.raw.source.clone(), p.raw.source_id.clone());
+                    known.insert(key) && p.expected.is_none()
+                })
+            })
+            .collect();
         // whose candidates are read ahead
-        let mut seen = known.clone();
         let queries: Vec<(usize, NormalizedRecord)> = prepared
             .iter()
+            .zip(&fresh)
             .enumerate()
-            .filter_map(|(i, item)| {
-                let p = item.as_ref().ok()?;
-                let key = (p.raw.source.clone(), p.raw.source_id.clone());
-                let fresh = !seen.contains(&key) && p.expected.is_none();
-                seen.insert(key);
-                fresh.then(|| (i, p.normalized.clone()))
+            .filter_map(|(i, (item, fresh))| {
+                let p = item.as_ref().ok().filter(|_| *fresh)?;
+                Some((i, p.normalized.clone()))
             })
             .collect();
         let mut ahead = self.read_ahead(tx, queries, prepared.len()).await?;
         let mut kept = Kept::default();
         let model_version = self.model_version();
         let mut out = Vec::with_capacity(prepared.len());
-        for (i, item) in prepared.into_iter().enumerate() {
+        for (i, (item, fresh)) in prepared.into_iter().zip(fresh).enumerate() {
             let p = match item {
                 Ok(p) => p,
                 Err(e) => {
@@ -110,11 +116,8 @@ impl Service {
                     continue;
                 }
             };
-            let key = (p.raw.source.clone(), p.raw.source_id.clone());
-            let fresh = !known.contains(&key) && p.expected.is_none();
             if fresh {
                 new_left = new_left.saturating_sub(1);
-                known.insert(key);
                 let matches = match ahead.matches(self, i, &p.normalized) {
                     Some(matches) => matches,
                     None => {
@@ -137,7 +140,6 @@ impl Service {
                     continue;
                 }
             } else {
-                known.insert(key);
                 // an update: what was read ahead may no longer hold
                 ahead.forget();
             }
