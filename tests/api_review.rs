@@ -389,6 +389,14 @@ both!(
         let r = register(&app, &both).await;
         assert_ne!(r["outcome"], "review", "{r}");
         assert!(r.get("review_task").is_none(), "{r}");
+        // nor in a batch, whose new records are decided on its own path
+        let mut another = unnamed_twin();
+        another["source_id"] = json!("L-2");
+        let (status, v) = app.post("/v1/records:batch", &json!([another])).await;
+        assert_eq!(status, 200, "{v}");
+        let r = &v["results"][0]["result"];
+        assert_eq!(r["outcome"], "linked", "{v}");
+        assert!(r.get("review_task").is_none(), "{v}");
         let after = app
             .get("/v1/review-tasks?status=open,claimed,resolved,superseded")
             .await

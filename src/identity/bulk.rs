@@ -1,15 +1,16 @@
 //! Batch registration, the fast path for initial loads. Records in a batch are decided
 //! in order, each seeing those before it, exactly as single registrations would be;
-//! records never seen before that link or make a new person (most of a load) are kept
-//! and written many rows per statement, everything else (updates, resends, reviews,
-//! preconditions) takes the single-registration path after what is kept is written.
+//! records never seen before (most of a load) are decided here and their rows kept and
+//! written many per statement, everything else (updates, resends, preconditions) takes
+//! the single-registration path after what is kept is written.
 //! The new records' candidates are read ahead on all cores (see `ahead`).
 
 use rustc_hash::FxHashMap;
 
 use crate::domain::RawRecord;
 use crate::normalize::NormalizedRecord;
-use crate::store::bulk::{self, NewEvent, NewLink, NewRecord, Rows};
+use crate::review::Reason;
+use crate::store::bulk::{self, NewEvent, NewLink, NewRecord, NewReview, Rows};
 use crate::store::{Backend, StoreError, Tx, now_ms, persons};
 
 use super::outcome::{Grade, Outcome, PersonMatch, Registered};
@@ -23,6 +24,8 @@ struct Kept {
     /// Person of each kept record, for the candidates of the records after it.
     person_of: FxHashMap<i64, String>,
     reserved: std::collections::VecDeque<i64>,
+    /// The review task id taken last (see `bulk::next_task_id`).
+    last_task: Option<i64>,
 }
 
 impl Service {
@@ -125,28 +128,25 @@ impl Service {
                             .await?
                     }
                 };
-                if let Some(answer) = self.keep(tx, &p, &mut kept, new_left, &matches).await? {
-                    let a = Applied {
-                        record_id: kept.rows.records.last().expect("kept").id,
-                        data: p.data,
-                        normalized: p.normalized,
-                        created: true,
-                    };
-                    ahead.decided(a.record_id, p.raw, a.normalized.clone(), &answer.person_id);
-                    // a candidate for the rest of the batch at once, its names counted
-                    self.index_applied(&a);
-                    applied.push(a);
-                    out.push(Ok(answer));
-                    continue;
-                }
-            } else {
-                // an update: what was read ahead may no longer hold
-                ahead.forget();
+                let answer = self.keep(tx, &p, &mut kept, new_left, &matches).await?;
+                let a = Applied {
+                    record_id: kept.rows.records.last().expect("kept").id,
+                    data: p.data,
+                    normalized: p.normalized,
+                    created: true,
+                };
+                ahead.decided(a.record_id, p.raw, a.normalized.clone(), &answer.person_id);
+                // a candidate for the rest of the batch at once, its names counted
+                self.index_applied(&a);
+                applied.push(a);
+                out.push(Ok(answer));
+                continue;
             }
+            // an update: what was read ahead may no longer hold
+            ahead.forget();
             // the single-registration path sees the database: write what is kept first
             self.write_kept(tx, &mut kept, provenance, &model_version, now)
                 .await?;
-            let raw = fresh.then(|| p.raw.clone());
             let (answer, done) = match self.register_in(tx, p, provenance, now).await {
                 Ok(done) => done,
                 // refused before anything was written: the others go on
@@ -156,14 +156,12 @@ impl Service {
                 }
                 Err(e) => return Err(e),
             };
-            // on SQLite a record inserted another way takes the id reserved next
+            // on SQLite a record or task inserted another way takes the id reserved next
             if self.store.backend == Backend::Sqlite {
                 kept.reserved.clear();
+                kept.last_task = None;
             }
             if let Some(a) = done {
-                if let Some(raw) = raw {
-                    ahead.decided(a.record_id, raw, a.normalized.clone(), &answer.person_id);
-                }
                 self.index_applied(&a);
                 applied.push(a);
             }
@@ -174,8 +172,9 @@ impl Service {
         Ok(out)
     }
 
-    /// Decides a record never seen before. A link or a new person is kept to be written
-    /// with the others; none (a review) leaves it to the single-registration path.
+    /// Decides a record never seen before and keeps its rows to be written with the
+    /// others: a link, or a new person, and the review task a single registration would
+    /// open (a possible match, or a link to one of several fitting persons).
     async fn keep(
         &self,
         tx: &mut Tx<'_>,
@@ -183,14 +182,22 @@ impl Service {
         kept: &mut Kept,
         new_left: usize,
         matches: &[PersonMatch],
-    ) -> Result<Option<Registered>, ServiceError> {
+    ) -> Result<Registered, ServiceError> {
         let linked = matches.first().filter(|m| m.grade != Grade::Possible);
-        // a review, or a link with a possible duplicate, takes the single path
-        if linked.is_none() && !matches.is_empty()
-            || super::register::duplicates_of(matches).is_some()
-        {
-            return Ok(None);
-        }
+        let review = match (linked, super::register::duplicates_of(matches)) {
+            (None, _) if !matches.is_empty() => {
+                let candidates = matches.iter().map(|m| m.person_id.clone()).collect();
+                Some((Reason::PossibleMatch, candidates, matches.first()))
+            }
+            (Some(m), Some(others)) => {
+                // the two may be one, unless a steward already said they are not
+                let apart = self.persons_apart_from(tx, &m.person_id).await?;
+                let others: Vec<String> =
+                    others.into_iter().filter(|o| !apart.contains(o)).collect();
+                (!others.is_empty()).then(|| (Reason::PossibleDuplicate, others, matches.get(1)))
+            }
+            _ => None,
+        };
         if kept.reserved.is_empty() {
             kept.reserved = bulk::reserve_record_ids(tx, self.store.backend, new_left + 1)
                 .await?
@@ -237,6 +244,34 @@ impl Service {
             record_id: Some(record_id),
             payload,
         });
+        if let Some((reason, candidates, best)) = review {
+            let task = bulk::next_task_id(tx, self.store.backend, kept.last_task).await?;
+            kept.last_task = Some(task);
+            kept.rows.reviews.push(NewReview {
+                id: task,
+                record_id,
+                person_id: person.clone(),
+                source: p.raw.source.clone(),
+                reason: reason.as_str(),
+                candidate_persons: serde_json::to_string(&candidates).expect("serializes"),
+                weight: best.map(|m| m.weight as f64).unwrap_or(0.0),
+                probability: best.map(|m| m.probability).unwrap_or(0.0),
+                explanation: best
+                    .map(|m| serde_json::to_string(&m.explanation).expect("serializes"))
+                    .unwrap_or_else(|| "{}".into()),
+            });
+            kept.rows.events.push(NewEvent {
+                kind: "review.opened",
+                person_id: person.clone(),
+                record_id: Some(record_id),
+                payload: serde_json::json!({"task": task, "reason": reason.as_str()}).to_string(),
+            });
+            if reason == Reason::PossibleMatch {
+                answer.outcome = Outcome::Review;
+            }
+            answer.review_task = Some(task);
+            answer.candidate_persons = candidates;
+        }
         answer.person_id = person.clone();
         kept.person_of.insert(record_id, person);
         kept.rows.records.push(NewRecord {
@@ -247,7 +282,7 @@ impl Service {
             content_hash: p.hash.clone(),
             outcome: serde_json::to_string(&answer).expect("serializes"),
         });
-        Ok(Some(answer))
+        Ok(answer)
     }
 
     async fn write_kept(

@@ -1,6 +1,6 @@
 //! Multi-row writes for bulk registration: records never seen before with their first
-//! versions, new persons, their links and events, hundreds of rows per statement. The
-//! rows are the ones single registrations write, in the same order.
+//! versions, new persons, their links, review tasks and events, hundreds of rows per
+//! statement. The rows are the ones single registrations write, in the same order.
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use sqlx::Row;
@@ -38,12 +38,27 @@ pub struct NewEvent {
     pub payload: String,
 }
 
+/// A review task opened about a new record, with the id reserved for it.
+pub struct NewReview {
+    pub id: i64,
+    pub record_id: i64,
+    pub person_id: String,
+    pub source: String,
+    pub reason: &'static str,
+    /// JSON array of person ids.
+    pub candidate_persons: String,
+    pub weight: f64,
+    pub probability: f64,
+    pub explanation: String,
+}
+
 /// What a run of new records writes, in order.
 #[derive(Default)]
 pub struct Rows {
     pub records: Vec<NewRecord>,
     pub persons: Vec<String>,
     pub links: Vec<NewLink>,
+    pub reviews: Vec<NewReview>,
     pub events: Vec<NewEvent>,
 }
 
@@ -116,6 +131,33 @@ pub async fn reserve_record_ids(
             .fetch_one(&mut **tx)
             .await?;
             Ok((largest + 1..=largest + n as i64).collect())
+        }
+    }
+}
+
+/// An id for a new review task. `last` is the id this transaction took last, if no task
+/// was inserted by another way since: on SQLite ids follow the largest in use (as in
+/// `reserve_record_ids`), on PostgreSQL they come from the sequence.
+pub async fn next_task_id(
+    tx: &mut Tx<'_>,
+    backend: Backend,
+    last: Option<i64>,
+) -> Result<i64, StoreError> {
+    match (backend, last) {
+        (Backend::Postgres, _) => Ok(sqlx::query_scalar(
+            "SELECT nextval(pg_get_serial_sequence('review_tasks', 'id'))",
+        )
+        .fetch_one(&mut **tx)
+        .await?),
+        (Backend::Sqlite, Some(last)) => Ok(last + 1),
+        (Backend::Sqlite, None) => {
+            let largest: i64 = sqlx::query_scalar(
+                "SELECT MAX(COALESCE((SELECT MAX(id) FROM review_tasks), 0), \
+                 COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'review_tasks'), 0))",
+            )
+            .fetch_one(&mut **tx)
+            .await?;
+            Ok(largest + 1)
         }
     }
 }
@@ -219,6 +261,32 @@ pub async fn write(
                 .bind(l.record_id)
                 .bind(&l.person_id)
                 .bind(model_version)
+                .bind(now);
+        }
+        query.execute(&mut **tx).await?;
+    }
+    for chunk in rows.reviews.chunks(ROWS) {
+        let sql = Values::repeated(
+            backend,
+            "INSERT INTO review_tasks (id, record_id, person_id, candidate_persons, weight, \
+             probability, explanation, status, reason, source, version, created_at, \
+             updated_at) VALUES ",
+            "(?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, 1, ?, ?)",
+            chunk.len(),
+        );
+        let mut query = sqlx::query(&sql).persistent(chunk.len() == ROWS);
+        for r in chunk {
+            query = query
+                .bind(r.id)
+                .bind(r.record_id)
+                .bind(&r.person_id)
+                .bind(&r.candidate_persons)
+                .bind(r.weight)
+                .bind(r.probability)
+                .bind(&r.explanation)
+                .bind(r.reason)
+                .bind(&r.source)
+                .bind(now)
                 .bind(now);
         }
         query.execute(&mut **tx).await?;
