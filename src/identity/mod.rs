@@ -261,19 +261,26 @@ impl Service {
     }
 
     /// Makes recent registrations durable in the index (group commit), marked with the
-    /// last identity event: registrations wait meanwhile, so everything the database
-    /// holds up to the mark is in the commit.
+    /// last identity event: the commit is queued while registrations wait, so it holds
+    /// everything the database holds up to the mark, and written while they go on.
     pub async fn commit_index(self: &std::sync::Arc<Self>) -> Result<(), ServiceError> {
         if !self.index.pending() {
             // segments merged since the last commit
             return Ok(self.index.refresh()?);
         }
-        let _serial = self.register.lock().await;
-        let mut tx = self.store.begin().await?;
-        let mark = events::last_seq(&mut tx).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        let commit = {
+            let _serial = self.register.lock().await;
+            let mut tx = self.store.begin().await?;
+            let mark = events::last_seq(&mut tx).await?;
+            tx.commit().await.map_err(StoreError::from)?;
+            self.index.begin_commit(mark)
+        };
+        let Some(commit) = commit else {
+            return Ok(());
+        };
+        // registrations go on while the index writes the commit
         let service = self.clone();
-        tokio::task::spawn_blocking(move || service.index.commit(mark))
+        tokio::task::spawn_blocking(move || service.index.finish_commit(commit))
             .await
             .map_err(|e| ServiceError::Index(crate::index::IndexError::Worker(e.to_string())))??;
         Ok(())

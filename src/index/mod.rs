@@ -8,6 +8,7 @@
 
 mod overlay;
 pub mod search;
+mod writer;
 
 use std::path::Path;
 use std::sync::Mutex;
@@ -16,6 +17,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use tantivy::schema::{FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, Value};
 use tantivy::{DocAddress, DocSet, TERMINATED};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term, doc};
+use writer::Writer;
 
 use crate::matching::keys::Pass;
 use crate::normalize::NormalizedRecord;
@@ -70,11 +72,18 @@ pub struct Candidate {
     pub data: String,
 }
 
+/// A commit queued by `CandidateIndex::begin_commit`.
+pub struct Commit {
+    generation: u64,
+    mark: i64,
+    queued: writer::Queued,
+}
+
 /// The candidate index.
 pub struct CandidateIndex {
     index: Index,
     reader: IndexReader,
-    writer: Mutex<IndexWriter>,
+    writer: Writer,
     fields: Fields,
     overlay: Mutex<Overlay>,
     caps: Caps,
@@ -167,7 +176,7 @@ impl CandidateIndex {
         Ok(CandidateIndex {
             index,
             reader,
-            writer: Mutex::new(writer),
+            writer: Writer::start(writer)?,
             fields,
             overlay: Mutex::new(Overlay::default()),
             caps,
@@ -189,9 +198,9 @@ impl CandidateIndex {
 
     fn add(&self, record_id: i64, data: &str, r: &NormalizedRecord, replace: bool) {
         let keys = key_terms(r);
-        let writer = self.writer.lock().expect("index writer lock");
         if replace {
-            writer.delete_term(Term::from_field_i64(self.fields.record, record_id));
+            self.writer
+                .delete(Term::from_field_i64(self.fields.record, record_id));
         }
         let mut document = doc!(self.fields.record => record_id, self.fields.data => data);
         for (_, k) in &keys {
@@ -201,9 +210,7 @@ impl CandidateIndex {
         for t in &terms {
             document.add_text(self.fields.search, t);
         }
-        // the writer only fails when its worker died; the next commit reports it
-        let _ = writer.add_document(document);
-        drop(writer);
+        self.writer.add(document);
         self.overlay.lock().expect("overlay lock").put(
             record_id,
             data,
@@ -214,31 +221,50 @@ impl CandidateIndex {
 
     /// Removes a record (deactivated): no longer a candidate from now on.
     pub fn remove(&self, record_id: i64) {
-        let writer = self.writer.lock().expect("index writer lock");
-        writer.delete_term(Term::from_field_i64(self.fields.record, record_id));
-        drop(writer);
+        self.writer
+            .delete(Term::from_field_i64(self.fields.record, record_id));
         self.overlay.lock().expect("overlay lock").remove(record_id);
     }
 
     /// Makes everything added so far durable and searchable without the overlay, and
     /// records `mark` with the commit: the last identity event the index reflects.
     pub fn commit(&self, mark: i64) -> Result<(), IndexError> {
-        let generation = self.overlay.lock().expect("overlay lock").generation();
-        let mut committed = self.committed.lock().expect("commit lock");
-        if *committed == (generation, mark) && generation > 0 {
-            return Ok(());
+        match self.begin_commit(mark) {
+            Some(commit) => self.finish_commit(commit),
+            None => Ok(()),
         }
-        let mut writer = self.writer.lock().expect("index writer lock");
-        let mut prepared = writer.prepare_commit()?;
-        prepared.set_payload(&mark.to_string());
-        prepared.commit()?;
-        drop(writer);
-        *committed = (generation, mark);
+    }
+
+    /// Queues a commit of everything added so far, marked `mark` (see `commit`); none
+    /// when nothing changed since the last. Cheap: call it where additions are
+    /// serialized, then wait in `finish_commit` while additions go on.
+    pub fn begin_commit(&self, mark: i64) -> Option<Commit> {
+        let generation = self.overlay.lock().expect("overlay lock").generation();
+        if *self.committed.lock().expect("commit lock") == (generation, mark) && generation > 0 {
+            return None;
+        }
+        Some(Commit {
+            generation,
+            mark,
+            queued: self.writer.commit(mark.to_string()),
+        })
+    }
+
+    /// Waits for a commit from `begin_commit`, then searches it.
+    pub fn finish_commit(&self, commit: Commit) -> Result<(), IndexError> {
+        commit.queued.wait()?;
+        {
+            let mut committed = self.committed.lock().expect("commit lock");
+            // commits finish in the order they were queued; never step back
+            if commit.generation >= committed.0 {
+                *committed = (commit.generation, commit.mark);
+            }
+        }
         self.reader.reload()?;
         self.overlay
             .lock()
             .expect("overlay lock")
-            .forget_up_to(generation);
+            .forget_up_to(commit.generation);
         Ok(())
     }
 
@@ -276,10 +302,7 @@ impl CandidateIndex {
 
     /// Deletes every document (before a rebuild).
     pub fn clear(&self) -> Result<(), IndexError> {
-        self.writer
-            .lock()
-            .expect("index writer lock")
-            .delete_all_documents()?;
+        self.writer.clear()?;
         self.overlay.lock().expect("overlay lock").clear();
         Ok(())
     }
@@ -406,5 +429,32 @@ impl CandidateIndex {
             .searchable_segment_ids()
             .map(|s| s.len())
             .unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_commit_holds_what_was_added_before_it_and_nothing_after() {
+        let index = CandidateIndex::open(None, Caps::default()).unwrap();
+        let r = NormalizedRecord::default();
+        for id in 1..=3 {
+            index.insert(id, "{}", &r);
+        }
+        let commit = index.begin_commit(7).expect("something to commit");
+        // registrations go on while the commit is written
+        for id in 4..=5 {
+            index.insert(id, "{}", &r);
+        }
+        index.finish_commit(commit).unwrap();
+        assert_eq!(index.committed_docs(), 3);
+        assert_eq!(index.mark(), Some(7));
+        assert!(index.pending(), "the later two wait for the next commit");
+        index.commit(9).unwrap();
+        assert_eq!((index.committed_docs(), index.mark()), (5, Some(9)));
+        assert!(!index.pending());
+        assert!(index.begin_commit(9).is_none(), "nothing left to commit");
     }
 }
