@@ -14,7 +14,7 @@ use crate::store::bulk::{self, NewEvent, NewLink, NewRecord, NewReview, Rows};
 use crate::store::{Backend, StoreError, Tx, now_ms, persons};
 
 use super::outcome::{Grade, Outcome, PersonMatch, Registered};
-use super::register::{Applied, Prepared, new_answer, prepare};
+use super::register::{Applied, Prepared, new_answer, prepare, task_explanation};
 use super::{Service, ServiceError};
 
 /// New records decided but not yet written, and ids reserved for more.
@@ -184,20 +184,7 @@ impl Service {
         matches: &[PersonMatch],
     ) -> Result<Registered, ServiceError> {
         let linked = matches.first().filter(|m| m.grade != Grade::Possible);
-        let review = match (linked, super::register::duplicates_of(matches)) {
-            (None, _) if !matches.is_empty() => {
-                let candidates = matches.iter().map(|m| m.person_id.clone()).collect();
-                Some((Reason::PossibleMatch, candidates, matches.first()))
-            }
-            (Some(m), Some(others)) => {
-                // the two may be one, unless a steward already said they are not
-                let apart = self.persons_apart_from(tx, &m.person_id).await?;
-                let others: Vec<String> =
-                    others.into_iter().filter(|o| !apart.contains(o)).collect();
-                (!others.is_empty()).then(|| (Reason::PossibleDuplicate, others, matches.get(1)))
-            }
-            _ => None,
-        };
+        let review = self.review_for(tx, matches).await?;
         if kept.reserved.is_empty() {
             kept.reserved = bulk::reserve_record_ids(tx, self.store.backend, new_left + 1)
                 .await?
@@ -256,9 +243,7 @@ impl Service {
                 candidate_persons: serde_json::to_string(&candidates).expect("serializes"),
                 weight: best.map(|m| m.weight as f64).unwrap_or(0.0),
                 probability: best.map(|m| m.probability).unwrap_or(0.0),
-                explanation: best
-                    .map(|m| serde_json::to_string(&m.explanation).expect("serializes"))
-                    .unwrap_or_else(|| "{}".into()),
+                explanation: task_explanation(best),
             });
             kept.rows.events.push(NewEvent {
                 kind: "review.opened",

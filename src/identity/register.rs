@@ -376,42 +376,15 @@ impl Service {
             event.now,
         )
         .await?;
-        if linked.is_none() && !matches.is_empty() {
-            let candidates: Vec<String> = matches.iter().map(|m| m.person_id.clone()).collect();
+        if let Some((reason, candidates, best)) = self.review_for(tx, matches).await? {
             let task = self
-                .open_review(
-                    tx,
-                    event,
-                    Reason::PossibleMatch,
-                    &person,
-                    &candidates,
-                    matches.first(),
-                )
+                .open_review(tx, event, reason, &person, &candidates, best)
                 .await?;
-            answer.outcome = Outcome::Review;
+            if reason == Reason::PossibleMatch {
+                answer.outcome = Outcome::Review;
+            }
             answer.review_task = Some(task);
             answer.candidate_persons = candidates;
-        } else if let Some(others) = duplicates_of(matches) {
-            // linked, and another person fits as well: the two may be one, unless a
-            // steward already said they are not
-            let apart = self.persons_apart_from(tx, &person).await?;
-            let others: Vec<String> = others.into_iter().filter(|o| !apart.contains(o)).collect();
-            if others.is_empty() {
-                answer.person_id = person;
-                return Ok(());
-            }
-            let task = self
-                .open_review(
-                    tx,
-                    event,
-                    Reason::PossibleDuplicate,
-                    &person,
-                    &others,
-                    matches.get(1),
-                )
-                .await?;
-            answer.review_task = Some(task);
-            answer.candidate_persons = others;
         }
         answer.person_id = person;
         Ok(())
@@ -427,9 +400,7 @@ impl Service {
         candidates: &[String],
         best: Option<&PersonMatch>,
     ) -> Result<i64, ServiceError> {
-        let explanation = best
-            .map(|m| serde_json::to_string(&m.explanation).expect("serializes"))
-            .unwrap_or_else(|| "{}".into());
+        let explanation = task_explanation(best);
         let task = reviews::open(
             tx,
             &reviews::NewTask {
@@ -457,6 +428,42 @@ impl Service {
         .await?;
         Ok(task)
     }
+}
+
+/// The review a new record's registration opens: the reason, the candidate persons and
+/// the comparison to show.
+pub(super) type ReviewToOpen<'m> = (Reason, Vec<String>, Option<&'m PersonMatch>);
+
+impl Service {
+    /// The review a new record opens, if any: a possible match (no link, but candidates),
+    /// or a possible duplicate (linked, and another person fits as well, unless a
+    /// steward already said the two are not one).
+    pub(super) async fn review_for<'m>(
+        &self,
+        tx: &mut Tx<'_>,
+        matches: &'m [PersonMatch],
+    ) -> Result<Option<ReviewToOpen<'m>>, ServiceError> {
+        let linked = matches.first().filter(|m| m.grade != Grade::Possible);
+        Ok(match (linked, duplicates_of(matches)) {
+            (None, _) if !matches.is_empty() => {
+                let candidates = matches.iter().map(|m| m.person_id.clone()).collect();
+                Some((Reason::PossibleMatch, candidates, matches.first()))
+            }
+            (Some(m), Some(others)) => {
+                let apart = self.persons_apart_from(tx, &m.person_id).await?;
+                let others: Vec<String> =
+                    others.into_iter().filter(|o| !apart.contains(o)).collect();
+                (!others.is_empty()).then(|| (Reason::PossibleDuplicate, others, matches.get(1)))
+            }
+            _ => None,
+        })
+    }
+}
+
+/// A review task's stored explanation: the comparison with its best candidate.
+pub(super) fn task_explanation(best: Option<&PersonMatch>) -> String {
+    best.map(|m| serde_json::to_string(&m.explanation).expect("serializes"))
+        .unwrap_or_else(|| "{}".into())
 }
 
 /// The record an identity change is about, for its events.
