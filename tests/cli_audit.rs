@@ -1,7 +1,9 @@
 //! The audit log on SQLite and PostgreSQL: concurrent group-committed appends get unique,
 //! consecutive seqs; `mpi audit verify` passes an intact log and names the first entry
 //! of an altered, removed, reordered or truncated one; queries filter by person, actor,
-//! action and time.
+//! action and time. Entries waiting for the write turn on SQLite are committed with the
+//! registration that holds it, and an audit failure there leaves the registration
+//! committed.
 
 mod common;
 
@@ -123,6 +125,125 @@ async fn a_failed_commit_answers_every_waiter_with_the_error(db: TestDb) {
     assert_eq!(log.record(entry(4)).await.unwrap(), 4);
     let report = mpi::audit::verify(&store).await.unwrap();
     assert_eq!((report.entries, report.broken), (4, None));
+}
+
+fn patient(source_id: &str) -> mpi::domain::RawRecord {
+    serde_json::from_value(serde_json::json!({
+        "source": "HOSP_A", "source_id": source_id,
+        "given_name": "Robert", "family_name": "Johnson", "sex": "M",
+        "birth_date": "1975-04-12", "postal_code": "02118"
+    }))
+    .unwrap()
+}
+
+/// A service whose audit writer shares its waiting entries with registrations, and a
+/// registration and 20 audit entries started while the test holds the write turn: the
+/// registration queues for the turn first, the audit writer after it. Answers the
+/// registration's result and each entry's (number, result) once the turn is given up.
+async fn registration_and_entries_in_turn(
+    store: &Store,
+) -> (
+    std::sync::Arc<mpi::identity::Service>,
+    Result<mpi::identity::outcome::Registered, mpi::identity::ServiceError>,
+    Vec<(i64, Result<i64, mpi::audit::AuditError>)>,
+) {
+    use std::time::Duration;
+    let service = std::sync::Arc::new(
+        mpi::identity::Service::open(store.clone(), None, mpi::matching::Model::default_model())
+            .await
+            .unwrap(),
+    );
+    let log = AuditLog::sharing(store.clone(), service.audit_pending());
+    let turn = store.write_gate.clone().lock_owned().await;
+    let registering = {
+        let service = service.clone();
+        tokio::spawn(async move { service.register(patient("A-1"), "test").await })
+    };
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let recording: Vec<_> = (1..=20)
+        .map(|i| {
+            let log = log.clone();
+            tokio::spawn(async move { (i, log.record(entry(i)).await) })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    drop(turn);
+    let within = Duration::from_secs(30);
+    let registered = tokio::time::timeout(within, registering)
+        .await
+        .expect("the registration is answered")
+        .unwrap();
+    let mut recorded = Vec::new();
+    for t in recording {
+        let got = tokio::time::timeout(within, t)
+            .await
+            .expect("every entry is answered")
+            .unwrap();
+        recorded.push(got);
+    }
+    (service, registered, recorded)
+}
+
+async fn entries_waiting_for_the_write_turn_commit_with_a_registration(db: TestDb) {
+    let store = open(&db).await;
+    let (service, registered, recorded) = registration_and_entries_in_turn(&store).await;
+    assert_eq!(
+        registered.unwrap().outcome,
+        mpi::identity::outcome::Outcome::Created
+    );
+    let mut seqs: Vec<i64> = recorded.iter().map(|(_, r)| *r.as_ref().unwrap()).collect();
+    seqs.sort_unstable();
+    assert_eq!(seqs, (1..=20).collect::<Vec<_>>(), "unique and consecutive");
+    let all = mpi::audit::query(
+        &store,
+        &Filter {
+            limit: 100,
+            ..Filter::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(all.len(), 20);
+    for (i, seq) in &recorded {
+        let seq = *seq.as_ref().unwrap();
+        assert_eq!(all[(seq - 1) as usize].entry.actor, format!("user{i}"));
+    }
+    let report = mpi::audit::verify(&store).await.unwrap();
+    assert_eq!((report.entries, report.broken), (20, None));
+    let (by_registrations, by_writer) = service.audit_pending().committed();
+    assert_eq!(by_registrations + by_writer, 20);
+    match store.backend {
+        // the registration held the turn the audit writer waited for, and took its entries
+        mpi::store::Backend::Sqlite => assert!(by_registrations > 0, "none went with it"),
+        // no write turn to wait for: the writer commits its own
+        mpi::store::Backend::Postgres => assert_eq!(by_registrations, 0),
+    }
+}
+
+async fn an_audit_failure_leaves_the_registration_it_went_with_committed(db: TestDb) {
+    let store = filled(&db, 3).await;
+    // no head to chain onto: every append fails
+    exec(&store, "DELETE FROM audit_head").await;
+    let (service, registered, recorded) = registration_and_entries_in_turn(&store).await;
+    assert_eq!(
+        registered.unwrap().outcome,
+        mpi::identity::outcome::Outcome::Created
+    );
+    let records: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM source_records")
+        .fetch_one(&store.pool)
+        .await
+        .unwrap();
+    assert_eq!(records, 1, "the registration committed");
+    for (_, result) in recorded {
+        let error = result.unwrap_err();
+        assert!(error.to_string().contains("audit head"), "{error}");
+    }
+    assert_eq!(service.audit_pending().committed(), (0, 0));
+    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
+        .fetch_one(&store.pool)
+        .await
+        .unwrap();
+    assert_eq!(rows, 3, "nothing of the failed entries was written");
 }
 
 /// Tampers with a fresh 40-entry log and expects `verify` to name `expected`.
@@ -350,4 +471,6 @@ on_both!(
     a_head_moved_back_is_truncated,
     queries_filter_by_person_actor_action_and_time,
     a_large_group_is_appended_whole,
+    entries_waiting_for_the_write_turn_commit_with_a_registration,
+    an_audit_failure_leaves_the_registration_it_went_with_committed,
 );

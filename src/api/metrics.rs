@@ -109,6 +109,7 @@ impl Metrics {
         let _ = self.render_requests(&mut out);
         let _ = self.render_outcomes(&mut out);
         let _ = self.render_webhooks(&mut out);
+        let _ = render_audit(&mut out, service);
         out.push_str(&crate::mllp::metrics_text());
         let _ = render_state(&mut out, service).await;
         out
@@ -216,6 +217,22 @@ impl Metrics {
         }
         Ok(())
     }
+}
+
+fn render_audit(out: &mut String, service: &Service) -> std::fmt::Result {
+    let (registrations, writer) = service.audit_pending().committed();
+    writeln!(
+        out,
+        "# HELP mpi_audit_entries_committed_total Audit entries committed, by the transaction that committed them: a registration's (on SQLite, entries waiting for the write turn go with it) or the audit writer's own."
+    )?;
+    writeln!(out, "# TYPE mpi_audit_entries_committed_total counter")?;
+    for (by, n) in [("registration", registrations), ("audit_writer", writer)] {
+        writeln!(
+            out,
+            "mpi_audit_entries_committed_total{{committed_by=\"{by}\"}} {n}"
+        )?;
+    }
+    Ok(())
 }
 
 async fn render_state(out: &mut String, service: &Service) -> std::fmt::Result {

@@ -109,7 +109,7 @@ impl Shared {
         let security = Security {
             auth: Authenticator::new(service.store.clone(), options.jwt),
             limiter: Limiter::new(options.rate_limit),
-            audit: AuditLog::start(service.store.clone()),
+            audit: AuditLog::sharing(service.store.clone(), service.audit_pending()),
             timeout: options.request_timeout,
             secure_cookies: options.secure_cookies,
         };

@@ -1,8 +1,8 @@
 //! Appending entries: one transaction that takes the chain's write lock, chains the
 //! entries onto the head and moves it.
 
-use crate::store::Store;
 use crate::store::audit::{self as rows, AuditRow};
+use crate::store::{Backend, Store, StoreError, Tx};
 
 use super::chain::entry_hash;
 use super::entry::Entry;
@@ -13,21 +13,43 @@ use super::error::AuditError;
 /// IMMEDIATE`; PostgreSQL: the head row's lock), so a concurrent appender in another
 /// process waits and then chains onto the new head instead of forking the chain.
 pub async fn append(store: &Store, entries: &[Entry]) -> Result<Vec<i64>, AuditError> {
+    // on SQLite, take turns with this process's identity changes (see `Store::write_gate`)
+    let _turn = match store.backend {
+        Backend::Sqlite => Some(store.write_gate.lock().await),
+        Backend::Postgres => None,
+    };
+    append_in_turn(store, entries).await
+}
+
+/// As [`append`], for a caller that already holds this process's write turn on SQLite.
+pub(super) async fn append_in_turn(
+    store: &Store,
+    entries: &[Entry],
+) -> Result<Vec<i64>, AuditError> {
     if entries.is_empty() {
         return Ok(Vec::new());
     }
-    // on SQLite, take turns with this process's identity changes (see `Store::write_gate`)
-    let _turn = match store.backend {
-        crate::store::Backend::Sqlite => Some(store.write_gate.lock().await),
-        crate::store::Backend::Postgres => None,
-    };
-    // SQLite: `BEGIN IMMEDIATE` takes the database write lock before the head is read;
-    // PostgreSQL: the head row is locked first
+    // SQLite: `BEGIN IMMEDIATE` takes the database write lock before the head is read
     let mut tx = store.begin_write().await?;
-    if store.backend == crate::store::Backend::Postgres {
-        rows::lock_head(&mut tx).await?;
+    let seqs = append_in(&mut tx, store.backend, entries).await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    Ok(seqs)
+}
+
+/// Chains `entries` onto the head inside `tx`, which holds the database write lock on
+/// SQLite; on PostgreSQL the head row is locked here first.
+pub(super) async fn append_in(
+    tx: &mut Tx<'_>,
+    backend: Backend,
+    entries: &[Entry],
+) -> Result<Vec<i64>, AuditError> {
+    if entries.is_empty() {
+        return Ok(Vec::new());
     }
-    let (head_seq, head_hash) = rows::head(&mut tx).await?;
+    if backend == Backend::Postgres {
+        rows::lock_head(tx).await?;
+    }
+    let (head_seq, head_hash) = rows::head(tx).await?;
     let chained = chain(head_seq, &head_hash, entries);
     let with_subjects: Vec<(&AuditRow, Vec<&str>)> = chained
         .iter()
@@ -39,8 +61,7 @@ pub async fn append(store: &Store, entries: &[Entry]) -> Result<Vec<i64>, AuditE
             (row, subjects)
         })
         .collect();
-    rows::append_rows(&mut tx, store.backend, &with_subjects).await?;
-    tx.commit().await?;
+    rows::append_rows(tx, backend, &with_subjects).await?;
     Ok(chained.iter().map(|r| r.seq).collect())
 }
 

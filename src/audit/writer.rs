@@ -1,16 +1,19 @@
 //! The group-commit writer: concurrent requests queue their entries and share one
 //! transaction, so the audit log costs one commit per group rather than per request.
+//! Queued entries wait in a buffer ([`Pending`]) that a registration group holding the
+//! write turn may take first and append in its own transaction (see `pending.rs`).
 
 use tokio::sync::{mpsc, oneshot};
 
-use crate::store::Store;
+use crate::store::{Backend, Store};
 
-use super::append::append;
+use super::append::append_in_turn;
 use super::entry::Entry;
 use super::error::AuditError;
+use super::pending::{CommittedBy, MAX_TAKE, Pending, Waiter};
 
-/// Most entries appended in one transaction.
-const MAX_GROUP: usize = 512;
+/// Most entries taken from the queue at once.
+const MAX_GROUP: usize = MAX_TAKE;
 
 /// Entries that may wait for the writer before `record` waits to queue.
 const QUEUE: usize = 8192;
@@ -25,7 +28,7 @@ pub struct AuditLog {
 /// What the writer task is asked to do.
 #[derive(Debug)]
 enum Job {
-    Record(Entry, oneshot::Sender<Result<i64, AuditError>>),
+    Record(Entry, Waiter),
     /// Answered once everything queued before it is written.
     Flush(oneshot::Sender<()>),
 }
@@ -33,8 +36,14 @@ enum Job {
 impl AuditLog {
     /// Starts the writer task on the current tokio runtime.
     pub fn start(store: Store) -> AuditLog {
+        AuditLog::sharing(store, Pending::default())
+    }
+
+    /// Starts the writer task with its waiting entries in `pending`, where the identity
+    /// service's registration groups can take them into their own transactions.
+    pub fn sharing(store: Store, pending: Pending) -> AuditLog {
         let (queue, jobs) = mpsc::channel(QUEUE);
-        tokio::spawn(run(store, jobs));
+        tokio::spawn(run(store, pending, jobs));
         AuditLog { queue }
     }
 
@@ -61,26 +70,35 @@ impl AuditLog {
     }
 }
 
-/// The writer task: takes everything queued (up to [`MAX_GROUP`]) and appends it in one
-/// transaction, then answers each waiter.
-async fn run(store: Store, mut jobs: mpsc::Receiver<Job>) {
+/// The writer task: moves everything queued into the buffer, waits for its write turn
+/// (SQLite), and appends what is still waiting in one transaction, then answers each
+/// waiter. Entries a registration group took meanwhile were committed (or given back)
+/// before the group gave up its turn.
+async fn run(store: Store, pending: Pending, mut jobs: mpsc::Receiver<Job>) {
     let mut group = Vec::with_capacity(MAX_GROUP);
     while jobs.recv_many(&mut group, MAX_GROUP).await > 0 {
-        let mut entries = Vec::with_capacity(group.len());
-        let mut waiters = Vec::with_capacity(group.len());
         let mut flushes = Vec::new();
+        let mut records = Vec::with_capacity(group.len());
         for job in group.drain(..) {
             match job {
-                Job::Record(entry, done) => {
-                    entries.push(entry);
-                    waiters.push(done);
-                }
+                Job::Record(entry, done) => records.push((entry, done)),
                 Job::Flush(done) => flushes.push(done),
             }
         }
-        for (done, result) in waiters.into_iter().zip(write(&store, &entries).await) {
-            // a waiter that went away (its request was cancelled) still had its entry written
-            let _ = done.send(result);
+        pending.push(records);
+        {
+            let _turn = match store.backend {
+                Backend::Sqlite => Some(store.write_gate.lock().await),
+                Backend::Postgres => None,
+            };
+            loop {
+                let taken = pending.take();
+                if taken.is_empty() {
+                    break;
+                }
+                let results = write(&store, taken.entries()).await;
+                pending.answer(taken, results, CommittedBy::Writer);
+            }
         }
         for done in flushes {
             let _ = done.send(());
@@ -89,9 +107,10 @@ async fn run(store: Store, mut jobs: mpsc::Receiver<Job>) {
 }
 
 /// Appends `entries` together; if that fails, each alone, so that one entry the
-/// database refuses fails only itself. Answers one result per entry.
+/// database refuses fails only itself. Answers one result per entry. The caller holds
+/// the write turn.
 async fn write(store: &Store, entries: &[Entry]) -> Vec<Result<i64, AuditError>> {
-    match append(store, entries).await {
+    match append_in_turn(store, entries).await {
         Ok(seqs) => seqs.into_iter().map(Ok).collect(),
         Err(error) if entries.len() == 1 => vec![Err(error)],
         Err(error) => {
@@ -99,7 +118,7 @@ async fn write(store: &Store, entries: &[Entry]) -> Vec<Result<i64, AuditError>>
             let mut out = Vec::with_capacity(entries.len());
             for entry in entries {
                 out.push(
-                    append(store, std::slice::from_ref(entry))
+                    append_in_turn(store, std::slice::from_ref(entry))
                         .await
                         .map(|seqs| seqs[0]),
                 );

@@ -11,7 +11,7 @@ use crate::domain::RawRecord;
 use crate::normalize::NormalizedRecord;
 use crate::review::Reason;
 use crate::store::bulk::{self, NewEvent, NewLink, NewRecord, NewReview, Rows};
-use crate::store::{Backend, StoreError, Tx, now_ms, persons};
+use crate::store::{Backend, Tx, now_ms, persons};
 
 use super::outcome::{Grade, Outcome, PersonMatch, Registered};
 use super::register::{Applied, Prepared, new_answer, prepare, task_explanation};
@@ -64,10 +64,10 @@ impl Service {
                 return Err(error);
             }
         };
-        if let Err(error) = tx.commit().await {
+        if let Err(error) = self.commit_registrations(tx).await {
             self.uncount_names(&applied);
             self.resync(&applied).await;
-            return Err(StoreError::from(error).into());
+            return Err(error.into());
         }
         Ok(out)
     }

@@ -4,6 +4,7 @@
 
 mod ahead;
 mod bulk;
+mod commit;
 mod group;
 mod history;
 pub mod outcome;
@@ -112,6 +113,9 @@ pub struct Service {
     register: std::sync::Arc<tokio::sync::Mutex<()>>,
     /// Single registrations waiting to be committed together.
     queue: group::Queue,
+    /// Audit entries waiting for the write turn: a registration transaction on SQLite
+    /// appends them before it commits (see `audit::Pending`).
+    audit_pending: crate::audit::Pending,
 }
 
 /// A person lookup: found, or merged into a survivor.
@@ -167,6 +171,7 @@ impl Service {
             index: std::sync::Arc::new(index),
             matcher: RwLock::new(Matcher::new(model, TermFrequencies::default())),
             queue: group::Queue::default(),
+            audit_pending: crate::audit::Pending::default(),
         };
         service.load(rebuild).await?;
         Ok(service)

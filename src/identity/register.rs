@@ -135,7 +135,7 @@ impl Service {
         let (answer, applied) = self
             .register_in(&mut tx, prepared, provenance, now_ms())
             .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        self.commit_registrations(tx).await?;
         if let Some(applied) = applied {
             self.index_applied(&applied);
         }

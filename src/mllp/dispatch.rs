@@ -238,7 +238,7 @@ impl Handler {
     /// A handler over the service, with its own audit writer.
     pub fn new(service: Arc<Service>) -> Handler {
         Handler {
-            audit: AuditLog::start(service.store.clone()),
+            audit: AuditLog::sharing(service.store.clone(), service.audit_pending()),
             service,
         }
     }
