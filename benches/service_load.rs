@@ -370,6 +370,10 @@ async fn run(n: usize) {
         w.await.unwrap();
     }
     let registered = next.load(Ordering::Relaxed).min(held.len());
+    let (with_registrations, by_writer) = service.audit_pending().committed();
+    println!(
+        "audit entries committed with registrations: {with_registrations}; by the audit writer: {by_writer}"
+    );
     println!(
         "registrations (16 clients): {:.0} registrations/s; read-your-writes: {} of {} found at once",
         registered as f64 / started.elapsed().as_secs_f64(),

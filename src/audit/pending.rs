@@ -36,14 +36,14 @@ struct Shared {
 
 /// Who committed an entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CommittedBy {
+pub(super) enum CommittedBy {
     Registrations,
     Writer,
 }
 
 /// Entries taken from the buffer by one transaction, with their waiters.
 #[derive(Debug, Default)]
-pub struct Taken {
+pub(crate) struct Taken {
     entries: Vec<Entry>,
     waiters: Vec<Waiter>,
 }
@@ -54,7 +54,7 @@ impl Pending {
     }
 
     /// Takes the oldest waiting entries (up to [`MAX_TAKE`]).
-    pub fn take(&self) -> Taken {
+    pub(crate) fn take(&self) -> Taken {
         let mut buffer = self.0.waiting.lock().expect("audit buffer");
         let n = buffer.len().min(MAX_TAKE);
         let (entries, waiters) = buffer.drain(..n).unzip();
@@ -90,7 +90,7 @@ impl Pending {
 
     /// Answers each waiter of `taken` with the seq its entry got in the registration
     /// transaction that committed it.
-    pub fn committed_with_registrations(&self, taken: Taken, seqs: Vec<i64>) {
+    pub(crate) fn committed_with_registrations(&self, taken: Taken, seqs: Vec<i64>) {
         self.answer(
             taken,
             seqs.into_iter().map(Ok).collect(),
@@ -100,7 +100,7 @@ impl Pending {
 
     /// Puts entries whose transaction did not commit back in front of the others, for
     /// the audit writer to write.
-    pub fn give_back(&self, taken: Taken) {
+    pub(crate) fn give_back(&self, taken: Taken) {
         let mut buffer = self.0.waiting.lock().expect("audit buffer");
         let back: Vec<(Entry, Waiter)> = taken.entries.into_iter().zip(taken.waiters).collect();
         buffer.splice(0..0, back);
@@ -108,7 +108,7 @@ impl Pending {
 }
 
 impl Taken {
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
 
@@ -119,7 +119,7 @@ impl Taken {
     /// Appends the entries in `tx` (which holds the database's write lock; on
     /// PostgreSQL the chain's head row is locked here) inside a savepoint: if that fails,
     /// nothing of them is left in `tx`, and the caller gives them back.
-    pub async fn append_in(
+    pub(crate) async fn append_in(
         &self,
         tx: &mut Tx<'_>,
         backend: Backend,

@@ -70,40 +70,60 @@ impl AuditLog {
     }
 }
 
-/// The writer task: moves everything queued into the buffer, waits for its write turn
-/// (SQLite), and appends what is still waiting in one transaction, then answers each
-/// waiter. Entries a registration group took meanwhile were committed (or given back)
-/// before the group gave up its turn.
+/// The writer task: moves what is queued into the buffer and waits for its write turn
+/// (SQLite), still moving what arrives meanwhile (so a registration that holds the turn
+/// finds every entry that waits); with the turn, appends what is left in one
+/// transaction and answers each waiter. Entries a registration took were committed, or
+/// given back, before it gave up the turn.
 async fn run(store: Store, pending: Pending, mut jobs: mpsc::Receiver<Job>) {
     let mut group = Vec::with_capacity(MAX_GROUP);
+    let mut flushes = Vec::new();
     while jobs.recv_many(&mut group, MAX_GROUP).await > 0 {
-        let mut flushes = Vec::new();
-        let mut records = Vec::with_capacity(group.len());
-        for job in group.drain(..) {
-            match job {
-                Job::Record(entry, done) => records.push((entry, done)),
-                Job::Flush(done) => flushes.push(done),
-            }
-        }
-        pending.push(records);
-        {
-            let _turn = match store.backend {
-                Backend::Sqlite => Some(store.write_gate.lock().await),
-                Backend::Postgres => None,
-            };
-            loop {
-                let taken = pending.take();
-                if taken.is_empty() {
-                    break;
+        queue(&pending, &mut group, &mut flushes);
+        let turn = match store.backend {
+            Backend::Sqlite => {
+                let waiting = store.write_gate.lock();
+                tokio::pin!(waiting);
+                loop {
+                    tokio::select! {
+                        biased;
+                        turn = &mut waiting => break Some(turn),
+                        n = jobs.recv_many(&mut group, MAX_GROUP) => {
+                            if n == 0 {
+                                break Some(waiting.await);
+                            }
+                            queue(&pending, &mut group, &mut flushes);
+                        }
+                    }
                 }
-                let results = write(&store, taken.entries()).await;
-                pending.answer(taken, results, CommittedBy::Writer);
             }
+            Backend::Postgres => None,
+        };
+        loop {
+            let taken = pending.take();
+            if taken.is_empty() {
+                break;
+            }
+            let results = write(&store, taken.entries()).await;
+            pending.answer(taken, results, CommittedBy::Writer);
         }
-        for done in flushes {
+        drop(turn);
+        for done in flushes.drain(..) {
             let _ = done.send(());
         }
     }
+}
+
+/// Moves the entries of `jobs` into `pending` and its flushes into `flushes`.
+fn queue(pending: &Pending, jobs: &mut Vec<Job>, flushes: &mut Vec<oneshot::Sender<()>>) {
+    let mut records = Vec::with_capacity(jobs.len());
+    for job in jobs.drain(..) {
+        match job {
+            Job::Record(entry, done) => records.push((entry, done)),
+            Job::Flush(done) => flushes.push(done),
+        }
+    }
+    pending.push(records);
 }
 
 /// Appends `entries` together; if that fails, each alone, so that one entry the
