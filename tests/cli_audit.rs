@@ -159,14 +159,14 @@ async fn registration_and_entries_in_turn(
         let service = service.clone();
         tokio::spawn(async move { service.register(patient("A-1"), "test").await })
     };
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
     let recording: Vec<_> = (1..=20)
         .map(|i| {
             let log = log.clone();
             tokio::spawn(async move { (i, log.record(entry(i)).await) })
         })
         .collect();
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
     drop(turn);
     let within = Duration::from_secs(30);
     let registered = tokio::time::timeout(within, registering)
