@@ -34,6 +34,31 @@ async fn filled(db: &TestDb, n: i64) -> Store {
     store
 }
 
+/// The log holds exactly the entries `got` names (entry `user{i}`, answered seq), each
+/// waiter was answered with the seq its own entry got, and the chain is intact.
+/// Answers the entries, in seq order.
+async fn answered_in_an_intact_chain(
+    store: &Store,
+    got: &[(i64, i64)],
+) -> Vec<mpi::audit::StoredEntry> {
+    let all = mpi::audit::query(
+        store,
+        &Filter {
+            limit: 1000,
+            ..Filter::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(all.len(), got.len());
+    for (i, seq) in got {
+        assert_eq!(all[(seq - 1) as usize].entry.actor, format!("user{i}"));
+    }
+    let report = mpi::audit::verify(store).await.unwrap();
+    assert_eq!((report.entries, report.broken), (got.len() as i64, None));
+    all
+}
+
 /// Runs `mpi audit verify` on the database; answers (success, stderr).
 fn verify_cli(db: &TestDb) -> (bool, String) {
     let o = mpi(&["audit", "verify", "--database-url", &db.url]);
@@ -72,22 +97,7 @@ async fn concurrent_records_share_commits_and_chain(db: TestDb) {
         (1..=300).collect::<Vec<_>>(),
         "unique and consecutive"
     );
-    // every waiter was answered with the seq its own entry got
-    let all = mpi::audit::query(
-        &store,
-        &Filter {
-            limit: 1000,
-            ..Filter::default()
-        },
-    )
-    .await
-    .unwrap();
-    assert_eq!(all.len(), 300);
-    for (i, seq) in got {
-        assert_eq!(all[(seq - 1) as usize].entry.actor, format!("user{i}"));
-    }
-    let report = mpi::audit::verify(&store).await.unwrap();
-    assert_eq!((report.entries, report.broken), (300, None));
+    let all = answered_in_an_intact_chain(&store, &got).await;
     let (ok, err) = verify_cli(&db);
     assert!(ok, "{err}");
     assert!(
@@ -194,22 +204,11 @@ async fn entries_waiting_for_the_write_turn_commit_with_a_registration(db: TestD
     let mut seqs: Vec<i64> = recorded.iter().map(|(_, r)| *r.as_ref().unwrap()).collect();
     seqs.sort_unstable();
     assert_eq!(seqs, (1..=20).collect::<Vec<_>>(), "unique and consecutive");
-    let all = mpi::audit::query(
-        &store,
-        &Filter {
-            limit: 100,
-            ..Filter::default()
-        },
-    )
-    .await
-    .unwrap();
-    assert_eq!(all.len(), 20);
-    for (i, seq) in &recorded {
-        let seq = *seq.as_ref().unwrap();
-        assert_eq!(all[(seq - 1) as usize].entry.actor, format!("user{i}"));
-    }
-    let report = mpi::audit::verify(&store).await.unwrap();
-    assert_eq!((report.entries, report.broken), (20, None));
+    let got: Vec<(i64, i64)> = recorded
+        .iter()
+        .map(|(i, r)| (*i, *r.as_ref().unwrap()))
+        .collect();
+    answered_in_an_intact_chain(&store, &got).await;
     let (by_registrations, by_writer) = service.audit_pending().committed();
     assert_eq!(by_registrations + by_writer, 20);
     match store.backend {
