@@ -44,6 +44,111 @@ type Expected = (
 );
 
 both!(
+    a_registration_commits_its_own_audit_entry,
+    |app: TestApp| async move {
+        let base = app.base.clone();
+        let engine = app.client_as("engine", "integration").await;
+        // (entries committed by registration transactions, by the audit writer)
+        let committed = || app.service.audit_pending().committed();
+        let before = committed();
+        let (s, id, answer) = send(
+            engine
+                .post(format!("{base}/v1/records"))
+                .json(&twin("A-2", "Jayden")),
+        )
+        .await;
+        assert_eq!(s, 200, "{answer}");
+        let after = committed();
+        assert_eq!(
+            (after.0 - before.0, after.1 - before.1),
+            (1, 0),
+            "the entry commits in the registration's transaction, not the audit writer's"
+        );
+        // refused (a stale If-Match): nothing committed, so the guard writes its entry
+        let (s, refused, _) = send(
+            engine
+                .post(format!("{base}/v1/records"))
+                .header("If-Match", "\"7\"")
+                .json(&twin("A-2", "Jayden")),
+        )
+        .await;
+        assert_eq!(s, 409);
+        let last = committed();
+        assert_eq!((last.0 - after.0, last.1 - after.1), (0, 1));
+
+        let all = audit(&app, "limit=1000").await;
+        let of = |request_id: &str| -> Vec<Value> {
+            all.iter()
+                .filter(|e| e["request_id"] == request_id)
+                .cloned()
+                .collect()
+        };
+        let mine = of(&id);
+        assert_eq!(mine.len(), 1, "one entry for the registration: {mine:?}");
+        let person = answer["person_id"].as_str().unwrap();
+        assert_eq!(
+            (
+                &mine[0]["action"],
+                &mine[0]["actor"],
+                &mine[0]["role"],
+                &mine[0]["status"],
+                &mine[0]["outcome"]
+            ),
+            (
+                &json!("registerRecord"),
+                &json!("engine"),
+                &json!("integration"),
+                &json!(200),
+                &json!("ok")
+            )
+        );
+        assert_eq!(
+            mine[0]["subjects"],
+            json!(["record:HOSP_A/A-2", format!("person:{person}")])
+        );
+        let theirs = of(&refused);
+        assert_eq!(theirs.len(), 1, "{theirs:?}");
+        assert_eq!(
+            (&theirs[0]["status"], &theirs[0]["outcome"]),
+            (&json!(409), &json!("rejected"))
+        );
+        let report = mpi::audit::verify(&app.service.store).await.unwrap();
+        assert!(report.broken.is_none(), "{report}");
+    }
+);
+
+both!(
+    a_registration_stands_when_its_audit_entry_cannot_be_appended,
+    |app: TestApp| async move {
+        let engine = app.client_as("engine", "integration").await;
+        let pool = &app.service.store.pool;
+        // no head to chain onto: every append fails, in the registration and the writer
+        sqlx::query("DELETE FROM audit_head")
+            .execute(pool)
+            .await
+            .unwrap();
+        let (s, _, v) = send(
+            engine
+                .post(format!("{}/v1/records", app.base))
+                .json(&twin("A-2", "Jayden")),
+        )
+        .await;
+        assert_eq!((s, &v["code"]), (503, &json!("audit_unavailable")), "{v}");
+        // the failed append was rolled back alone: the registration committed
+        let records: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM source_records")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        let events: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM identity_events")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        assert_eq!(records, 1);
+        assert!(events >= 1, "{events} identity events");
+    }
+);
+
+both!(
     every_audited_action_leaves_its_entry,
     |app: TestApp| async move {
         let base = app.base.clone();

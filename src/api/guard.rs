@@ -1,7 +1,8 @@
 //! The request guard on every API route: authenticate (bearer credential or session
 //! cookie), authorize against the route's rule, check CSRF for sessions, apply the rate
 //! limit and the request timeout, then audit the outcome — allowed or denied — before the
-//! answer leaves. Wrapped around each resource by `routes::routes`, so the rule checked is
+//! answer leaves (unless the handler committed the entry with its change: a
+//! registration does, see [`audit_draft`]). Wrapped around each resource by `routes::routes`, so the rule checked is
 //! the rule of the handler that runs.
 
 use std::future::{Ready, ready};
@@ -55,6 +56,33 @@ pub struct ActingRole(pub Role);
 /// Ids a handler adds to its audit entry (persons returned by a match, and so on).
 #[derive(Debug, Clone, Default)]
 pub struct Subjects(pub Vec<String>);
+
+/// The request's audit entry as the guard has it when the handler starts (who, in
+/// which role, what, the path's ids), for a handler that commits the entry together
+/// with the change it makes ([`committed_with_change`]).
+#[derive(Debug, Clone)]
+struct Draft(Entry);
+
+/// Set by a handler whose audit entry was committed with its change, answered with
+/// `status`: the guard writes no second entry for the request.
+#[derive(Debug, Clone, Copy)]
+struct Committed {
+    status: StatusCode,
+}
+
+/// The request's audit entry as the guard has it so far, to be completed by the
+/// handler and committed with its change; `None` on a route the guard does not audit.
+pub fn audit_draft(request: &HttpRequest) -> Option<Entry> {
+    request.extensions().get::<Draft>().map(|d| d.0.clone())
+}
+
+/// Tells the guard that the request's audit entry, for an answer with `status`, was
+/// committed with the handler's change (its seq is `seq`, for the log). If the answer
+/// that leaves has another status, the guard writes an entry for it as well.
+pub fn committed_with_change(request: &HttpRequest, status: StatusCode, seq: i64) {
+    tracing::trace!(seq, "audit entry committed with the change");
+    request.extensions_mut().insert(Committed { status });
+}
 
 /// Adds `ids` to the audit entry of `request`.
 pub fn audit_subjects(request: &HttpRequest, ids: impl IntoIterator<Item = String>) {
@@ -183,6 +211,7 @@ where
             }
             request.extensions_mut().insert(principal);
             request.extensions_mut().insert(ActingRole(role));
+            request.extensions_mut().insert(Draft(entry.clone()));
             // the handler runs on its own task: a timeout answers the client but never
             // cancels a write half way (its transaction and index update finish)
             let handle = actix_web::rt::spawn(service.call(request));
@@ -218,6 +247,10 @@ where
                 }
             };
             let status = response.status();
+            let committed = http.extensions().get::<Committed>().copied();
+            if committed.is_some_and(|c| c.status == status) {
+                return Ok(response);
+            }
             entry.status = status.as_u16();
             entry.outcome = outcome(status);
             if let Some(extra) = http.extensions().get::<Subjects>() {

@@ -1,11 +1,13 @@
 //! Route handlers: parse, call the identity service, answer JSON or problem+json.
 
+use std::sync::Arc;
+
 use actix_web::http::StatusCode;
 use actix_web::http::{Method, header};
 use actix_web::{HttpRequest, HttpResponse, Route, web};
 use serde::Deserialize;
 
-use super::guard::{Guard, RouteLabel, Rule, audit_subjects};
+use super::guard::{Guard, RouteLabel, Rule, audit_draft, audit_subjects, committed_with_change};
 use super::problem::Problem;
 use super::steward;
 use crate::auth::{Access, Access::*, Role};
@@ -468,33 +470,52 @@ async fn register(
 ) -> Result<HttpResponse> {
     let expected = if_match(&request)?;
     let raw: RawRecord = parse(&read_body(payload).await?)?;
-    let prepared = identity::prepare(raw)?.expecting(expected);
+    // the request's audit entry commits with the registration (see `audit_draft`)
+    let audit = audit_draft(&request).map(|draft| -> identity::AuditEntryFor {
+        Arc::new(move |answer| {
+            let mut entry = draft.clone();
+            entry.status = REGISTERED.as_u16();
+            entry.outcome = crate::audit::Outcome::Ok;
+            entry.subjects.extend(registered_subjects(answer));
+            entry
+        })
+    });
+    let prepared = identity::prepare(raw)?.expecting(expected).audited(audit);
     let answer = service.register_prepared(prepared, "rest").await?;
     registered(&request, &answer);
-    Ok(HttpResponse::Ok()
+    if let Some(seq) = answer.audit_seq {
+        committed_with_change(&request, REGISTERED, seq);
+    }
+    Ok(HttpResponse::build(REGISTERED)
         .insert_header((header::ETAG, etag(answer.version)))
         .json(answer))
 }
+
+/// The status of a registration's answer.
+const REGISTERED: StatusCode = StatusCode::OK;
 
 /// Counts a registration and names its record and person in the audit entry.
 pub(super) fn registered(request: &HttpRequest, answer: &identity::outcome::Registered) {
     if let Some(metrics) = request.app_data::<web::Data<super::metrics::Metrics>>() {
         metrics.outcome(answer.outcome.as_str());
     }
-    audit_subjects(
-        request,
-        [
-            format!("record:{}/{}", answer.source, answer.source_id),
-            format!("person:{}", answer.person_id),
-        ]
-        .into_iter()
-        .chain(
-            answer
-                .candidate_persons
-                .iter()
-                .map(|p| format!("person:{p}")),
-        ),
-    );
+    audit_subjects(request, registered_subjects(answer));
+}
+
+/// The ids a registration's audit entry names: its record, its person and the candidate
+/// persons of its review task.
+fn registered_subjects(answer: &identity::outcome::Registered) -> impl Iterator<Item = String> {
+    [
+        format!("record:{}/{}", answer.source, answer.source_id),
+        format!("person:{}", answer.person_id),
+    ]
+    .into_iter()
+    .chain(
+        answer
+            .candidate_persons
+            .iter()
+            .map(|p| format!("person:{p}")),
+    )
 }
 
 /// The number in an entity tag as clients send it back: `"3"`, `W/"3"` or `3`.

@@ -89,8 +89,12 @@ impl Pending {
     }
 
     /// Answers each waiter of `taken` with the seq its entry got in the registration
-    /// transaction that committed it.
-    pub(crate) fn committed_with_registrations(&self, taken: Taken, seqs: Vec<i64>) {
+    /// transaction that committed it, which also committed `own` entries of its own
+    /// registrations (counted with them).
+    pub(crate) fn committed_with_registrations(&self, taken: Taken, seqs: Vec<i64>, own: usize) {
+        self.0
+            .by_registrations
+            .fetch_add(own as u64, Ordering::Relaxed);
         self.answer(
             taken,
             seqs.into_iter().map(Ok).collect(),
@@ -116,18 +120,21 @@ impl Taken {
         &self.entries
     }
 
-    /// Appends the entries in `tx` (which holds the database's write lock; on
-    /// PostgreSQL the chain's head row is locked here) inside a savepoint: if that fails,
-    /// nothing of them is left in `tx`, and the caller gives them back.
+    /// Appends `first`, then the taken entries, in `tx` (which holds the database's
+    /// write lock; on PostgreSQL the chain's head row is locked here) inside a
+    /// savepoint, and answers the seqs of all of them in that order. If that fails,
+    /// nothing of them is left in `tx`, and the caller gives the taken ones back.
     pub(crate) async fn append_in(
         &self,
         tx: &mut Tx<'_>,
         backend: Backend,
+        first: &[Entry],
     ) -> Result<Vec<i64>, AuditError> {
         let mut savepoint = sqlx::Acquire::begin(&mut **tx)
             .await
             .map_err(crate::store::StoreError::from)?;
-        let seqs = append_in(&mut savepoint, backend, &self.entries).await?;
+        let entries: Vec<Entry> = first.iter().chain(&self.entries).cloned().collect();
+        let seqs = append_in(&mut savepoint, backend, &entries).await?;
         savepoint
             .commit()
             .await

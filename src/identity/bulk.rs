@@ -14,7 +14,7 @@ use crate::store::bulk::{self, NewEvent, NewLink, NewRecord, NewReview, Rows};
 use crate::store::{Backend, Tx, now_ms, persons};
 
 use super::outcome::{Grade, Outcome, PersonMatch, Registered};
-use super::register::{Applied, Prepared, new_answer, prepare, task_explanation};
+use super::register::{Applied, AuditEntryFor, Prepared, new_answer, prepare, task_explanation};
 use super::{Service, ServiceError};
 
 /// New records decided but not yet written, and ids reserved for more.
@@ -50,12 +50,16 @@ impl Service {
         prepared: Vec<Result<Prepared, ServiceError>>,
         provenance: &str,
     ) -> Result<Vec<Result<Registered, ServiceError>>, ServiceError> {
+        let audits: Vec<Option<AuditEntryFor>> = prepared
+            .iter()
+            .map(|p| p.as_ref().ok().and_then(|p| p.audit.clone()))
+            .collect();
         let mut tx = self.store.begin_write().await?;
         let mut applied = Vec::new();
         let done = self
             .batch_in(&mut tx, prepared, provenance, &mut applied)
             .await;
-        let out = match done {
+        let mut out = match done {
             Ok(out) => out,
             Err(error) => {
                 drop(tx);
@@ -64,10 +68,27 @@ impl Service {
                 return Err(error);
             }
         };
-        if let Err(error) = self.commit_registrations(tx).await {
-            self.uncount_names(&applied);
-            self.resync(&applied).await;
-            return Err(error.into());
+        // the callers' own audit entries, for the registrations that succeeded
+        let mut audited = Vec::new();
+        let mut own = Vec::new();
+        for (i, (answer, entry)) in out.iter().zip(&audits).enumerate() {
+            if let (Ok(answer), Some(entry)) = (answer, entry) {
+                audited.push(i);
+                own.push(entry(answer));
+            }
+        }
+        let seqs = match self.commit_registrations(tx, own).await {
+            Ok(seqs) => seqs,
+            Err(error) => {
+                self.uncount_names(&applied);
+                self.resync(&applied).await;
+                return Err(error.into());
+            }
+        };
+        for (i, seq) in audited.into_iter().zip(seqs) {
+            if let Ok(answer) = &mut out[i] {
+                answer.audit_seq = Some(seq);
+            }
         }
         Ok(out)
     }

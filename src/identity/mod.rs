@@ -21,7 +21,7 @@ pub use patient_search::{
     DateParam, DatePrefix, Gender, IdentifierParam, IdentifierSystem, MAX_MATCHED_RECORDS,
     NameParam, PatientHit, PatientPage, PatientQuery,
 };
-pub use register::{Prepared, check_for_match, prepare};
+pub use register::{AuditEntryFor, Prepared, check_for_match, prepare};
 pub use rescore::{Finding, RescoreReport, Verdict};
 pub use review::{Decided, TaskDetail, TaskPage, TaskSummary};
 pub use search::{PersonHit, PersonQuery};

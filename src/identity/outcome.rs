@@ -68,6 +68,10 @@ pub struct Registered {
     pub candidate_persons: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<Warning>,
+    /// The seq of the caller's audit entry, when it was committed in the registration's
+    /// own transaction ([`Prepared::audited`](super::register::Prepared::audited)).
+    #[serde(skip)]
+    pub audit_seq: Option<i64>,
 }
 
 impl Grade {

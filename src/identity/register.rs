@@ -1,6 +1,9 @@
 //! Registration: store the version, decide, link and write the events in one
 //! transaction (per record, or per batch), then make the record a candidate.
 
+use std::sync::Arc;
+
+use crate::audit::Entry;
 use crate::domain::RawRecord;
 use crate::normalize::{NormalizedRecord, normalize};
 use crate::store::{StoreError, Tx, events, links, now_ms, persons, records, reviews};
@@ -20,12 +23,28 @@ pub struct Prepared {
     pub(super) hash: String,
     /// The version the client expects the record to be at (`If-Match`).
     pub(super) expected: Option<Precondition>,
+    /// The caller's audit entry, written from the answer in the registration's own
+    /// transaction.
+    pub(super) audit: Option<AuditEntryFor>,
 }
+
+/// Writes the audit entry of a registration from its answer.
+pub type AuditEntryFor = Arc<dyn Fn(&Registered) -> Entry + Send + Sync>;
 
 impl Prepared {
     /// Registers only if the record's current version meets `expected`.
     pub fn expecting(mut self, expected: Option<Precondition>) -> Prepared {
         self.expected = expected;
+        self
+    }
+
+    /// Commits the caller's audit entry, written by `entry` from the answer, in the same
+    /// transaction as the registration; the answer carries its seq
+    /// (`Registered::audit_seq`). Without it, or when the entry cannot be appended there
+    /// (which leaves the registration as it is; `audit_seq` is then `None`), the caller
+    /// writes its entry itself.
+    pub fn audited(mut self, entry: Option<AuditEntryFor>) -> Prepared {
+        self.audit = entry;
         self
     }
 }
@@ -57,6 +76,7 @@ pub fn prepare(raw: RawRecord) -> Result<Prepared, ServiceError> {
         data,
         hash,
         expected: None,
+        audit: None,
     })
 }
 
@@ -101,6 +121,7 @@ pub(super) fn new_answer(p: &Prepared, version: i64, matches: &[PersonMatch]) ->
         review_task: None,
         candidate_persons: Vec::new(),
         warnings: p.warnings.clone(),
+        audit_seq: None,
     }
 }
 
@@ -131,11 +152,13 @@ impl Service {
         prepared: Prepared,
         provenance: &str,
     ) -> Result<Registered, ServiceError> {
+        let audit = prepared.audit.clone();
         let mut tx = self.store.begin_write().await?;
-        let (answer, applied) = self
+        let (mut answer, applied) = self
             .register_in(&mut tx, prepared, provenance, now_ms())
             .await?;
-        self.commit_registrations(tx).await?;
+        let own: Vec<Entry> = audit.iter().map(|entry| entry(&answer)).collect();
+        answer.audit_seq = self.commit_registrations(tx, own).await?.first().copied();
         if let Some(applied) = applied {
             self.index_applied(&applied);
         }
