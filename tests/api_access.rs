@@ -619,6 +619,27 @@ both!(limits_request_ids_and_metrics, |app: TestApp| async move {
         .map(|l| l.rsplit(' ').next().unwrap().parse::<u64>().unwrap())
         .sum();
     assert_eq!(registrations, 3, "{text}");
+    // the service checkpoints SQLite's log from a task of its own, once a second
+    if app.service.store.backend == mpi::store::Backend::Sqlite {
+        let mut runs = app.service.store.checkpoints.counts().0;
+        for _ in 0..50 {
+            if runs > 0 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            runs = app.service.store.checkpoints.counts().0;
+        }
+        assert!(runs > 0, "no checkpoint in 5 s");
+        let text = admin
+            .get(format!("{}/metrics", app.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(text.contains("mpi_sqlite_checkpoints_total "), "{text}");
+    }
     // the configuration in effect, without secrets
     let r = admin
         .get(format!("{}/v1/admin/config", app.base))

@@ -236,6 +236,46 @@ async fn postgres_an_abandoned_transaction_writes_nothing() {
     an_abandoned_transaction_writes_nothing(&db.url, Backend::Postgres).await;
 }
 
+/// SQLite's own checkpoint is a safety net at 10,000 log pages; `checkpoint` copies the
+/// log back into the database file (all of it when no reader needs it) and counts it.
+#[tokio::test]
+async fn sqlite_checkpoints_copy_the_log_back() {
+    let db = db::sqlite();
+    let store = store(&db.url).await;
+    let limit: i64 = sqlx::query_scalar("PRAGMA wal_autocheckpoint")
+        .fetch_one(&store.pool)
+        .await
+        .unwrap();
+    assert_eq!(limit, mpi::store::checkpoint::AUTOCHECKPOINT_PAGES);
+    let mut tx = store.begin().await.unwrap();
+    records::put_version(&mut tx, "HOSP_A", "MRN1", "{}", "h1", "test", now_ms())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let done = store
+        .checkpoint()
+        .await
+        .unwrap()
+        .expect("SQLite checkpoints");
+    assert!(done.log_pages > 0, "{done:?}");
+    assert_eq!(
+        done.checkpointed, done.log_pages,
+        "nothing else reads: all of it"
+    );
+    assert_eq!(
+        store.checkpoints.counts(),
+        (1, u64::try_from(done.checkpointed).unwrap())
+    );
+}
+
+#[tokio::test]
+async fn postgres_has_no_checkpoints_to_run() {
+    let db = db::postgres().await;
+    let store = store(&db.url).await;
+    assert_eq!(store.checkpoint().await.unwrap(), None);
+    assert_eq!(store.checkpoints.counts(), (0, 0));
+}
+
 #[tokio::test]
 async fn an_unknown_database_scheme_is_a_clear_error() {
     let err = Store::connect("mysql://localhost/x").await.unwrap_err();

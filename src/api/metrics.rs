@@ -110,6 +110,7 @@ impl Metrics {
         let _ = self.render_outcomes(&mut out);
         let _ = self.render_webhooks(&mut out);
         let _ = render_audit(&mut out, service);
+        let _ = render_checkpoints(&mut out, service);
         out.push_str(&crate::mllp::metrics_text());
         let _ = render_state(&mut out, service).await;
         out
@@ -219,11 +220,28 @@ impl Metrics {
     }
 }
 
+fn render_checkpoints(out: &mut String, service: &Service) -> std::fmt::Result {
+    let (runs, pages) = service.store.checkpoints.counts();
+    writeln!(
+        out,
+        "# HELP mpi_sqlite_checkpoints_total SQLite log checkpoints run by the service's own task (SQLite only)."
+    )?;
+    writeln!(out, "# TYPE mpi_sqlite_checkpoints_total counter")?;
+    writeln!(out, "mpi_sqlite_checkpoints_total {runs}")?;
+    writeln!(
+        out,
+        "# HELP mpi_sqlite_checkpointed_pages_total Pages those checkpoints copied from the log into the database file."
+    )?;
+    writeln!(out, "# TYPE mpi_sqlite_checkpointed_pages_total counter")?;
+    writeln!(out, "mpi_sqlite_checkpointed_pages_total {pages}")?;
+    Ok(())
+}
+
 fn render_audit(out: &mut String, service: &Service) -> std::fmt::Result {
     let (registrations, writer) = service.audit_pending().committed();
     writeln!(
         out,
-        "# HELP mpi_audit_entries_committed_total Audit entries committed, by the transaction that committed them: a registration's (on SQLite, entries waiting for the write turn go with it) or the audit writer's own."
+        "# HELP mpi_audit_entries_committed_total Audit entries committed, by the transaction that committed them: a registration's (its request's own entry and, on SQLite, entries waiting for the write turn) or the audit writer's own."
     )?;
     writeln!(out, "# TYPE mpi_audit_entries_committed_total counter")?;
     for (by, n) in [("registration", registrations), ("audit_writer", writer)] {

@@ -148,6 +148,26 @@ pub fn spawn_index_committer(service: Arc<Service>, interval: Duration) {
     });
 }
 
+/// How often the service checkpoints SQLite's log (`store/checkpoint.rs`).
+pub const CHECKPOINT_INTERVAL: Duration = Duration::from_secs(1);
+
+/// Checkpoints SQLite's log every `interval` from a task of its own, so that commits
+/// (under the registration lock) need not; nothing on PostgreSQL.
+pub fn spawn_checkpointer(store: crate::store::Store, interval: Duration) {
+    if store.backend != crate::store::Backend::Sqlite {
+        return;
+    }
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(interval);
+        loop {
+            tick.tick().await;
+            if let Err(error) = store.checkpoint().await {
+                tracing::warn!(%error, "checkpoint failed; the next commit past the limit checkpoints");
+            }
+        }
+    });
+}
+
 /// Serves the API on `bind` until stopped (SIGTERM or SIGINT: stop accepting, finish the
 /// requests in flight, then commit the search index).
 pub async fn serve(
@@ -180,6 +200,7 @@ pub fn server_with(
     options: ServerOptions,
 ) -> std::io::Result<actix_web::dev::Server> {
     spawn_index_committer(service.clone(), INDEX_COMMIT_INTERVAL);
+    spawn_checkpointer(service.store.clone(), CHECKPOINT_INTERVAL);
     let webhooks = crate::webhooks::worker::spawn(service.clone(), options.webhooks);
     let shutdown = options.shutdown_timeout;
     let mut options = options;

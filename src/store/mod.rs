@@ -6,6 +6,7 @@ pub mod access;
 pub mod audit;
 pub mod backup;
 pub mod bulk;
+pub mod checkpoint;
 pub mod events;
 pub mod hl7;
 pub mod links;
@@ -69,6 +70,8 @@ pub struct Store {
     /// (the service's registration lock) and, on SQLite, the audit log. SQLite's own busy
     /// wait is not fair, and a long batch of registrations could starve the audit writer.
     pub write_gate: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// Checkpoints this process ran (SQLite; see `checkpoint.rs`).
+    pub checkpoints: std::sync::Arc<checkpoint::Checkpoints>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -107,6 +110,15 @@ impl Store {
                     if backend == Backend::Sqlite {
                         conn.execute("PRAGMA journal_mode = WAL").await?;
                         conn.execute("PRAGMA synchronous = FULL").await?;
+                        // the service checkpoints off the write path (`checkpoint.rs`)
+                        conn.execute(
+                            format!(
+                                "PRAGMA wal_autocheckpoint = {}",
+                                checkpoint::AUTOCHECKPOINT_PAGES
+                            )
+                            .as_str(),
+                        )
+                        .await?;
                         conn.execute("PRAGMA foreign_keys = ON").await?;
                         conn.execute("PRAGMA busy_timeout = 30000").await?;
                         // 64 MiB of page cache per connection (the default is 2 MiB)
@@ -121,6 +133,7 @@ impl Store {
             pool,
             backend,
             write_gate: Default::default(),
+            checkpoints: Default::default(),
         })
     }
 
