@@ -2,8 +2,8 @@
 //! cookie), authorize against the route's rule, check CSRF for sessions, apply the rate
 //! limit and the request timeout, then audit the outcome — allowed or denied — before the
 //! answer leaves (unless the handler committed the entry with its change: a
-//! registration does, see [`audit_draft`]). Wrapped around each resource by `routes::routes`, so the rule checked is
-//! the rule of the handler that runs.
+//! registration does, see [`audit_draft`]). Wrapped around each resource by
+//! `routes::routes`, so the rule checked is the rule of the handler that runs.
 
 use std::future::{Ready, ready};
 use std::rc::Rc;
