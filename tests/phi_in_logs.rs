@@ -72,6 +72,37 @@ fn leaks<'a>(log: &str, values: &'a BTreeSet<String>) -> Vec<&'a str> {
         .collect()
 }
 
+/// Where in `log` the value `value` first occurs: the JSON key holding it and the line's
+/// target (never the value), so that a failure can be traced from the CI output alone.
+fn found_in(log: &str, value: &str) -> String {
+    fn key_of(v: &serde_json::Value, value: &str, path: &str) -> Option<String> {
+        match v {
+            serde_json::Value::Object(map) => map.iter().find_map(|(k, v)| {
+                let path = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                key_of(v, value, &path)
+            }),
+            serde_json::Value::Array(items) => items.iter().find_map(|i| key_of(i, value, path)),
+            serde_json::Value::String(s) if occurs(s, value) => Some(path.to_string()),
+            _ => None,
+        }
+    }
+    let Some(line) = log.lines().find(|l| occurs(l, value)) else {
+        return "no single line".into();
+    };
+    match serde_json::from_str::<serde_json::Value>(line) {
+        Ok(v) => format!(
+            "field `{}` of a line from `{}`",
+            key_of(&v, value, "").unwrap_or_else(|| "?".into()),
+            v["target"].as_str().unwrap_or("?")
+        ),
+        Err(_) => "a line that is not JSON".into(),
+    }
+}
+
 fn files(dir: &Path, extension: &str) -> Vec<std::path::PathBuf> {
     let mut out: Vec<_> = std::fs::read_dir(dir)
         .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
@@ -121,10 +152,11 @@ fn the_logs_of_the_whole_suite_hold_no_patient_data() {
         let found = leaks(&text, &values);
         if !found.is_empty() {
             problems.push(format!(
-                "{}: {} patient value(s), e.g. one of {} characters",
+                "{}: {} patient value(s), e.g. one of {} characters in {}",
                 f.display(),
                 found.len(),
-                found[0].chars().count()
+                found[0].chars().count(),
+                found_in(&text, found[0])
             ));
         }
     }
@@ -159,5 +191,17 @@ fn the_scanner_finds_a_planted_value_and_ignores_lookalikes() {
     assert_eq!(leaks("born 1961-03-09.", &values), vec!["1961-03-09"]);
     assert!(leaks("connecting to http://127.0.0.1:02118/", &values).is_empty());
     assert_eq!(leaks(r#""postal_code":"02118""#, &values), vec!["02118"]);
+    // a test database's name, logged by sqlx at debug level, holds the test's process id:
+    // never as a bare number that a synthetic postal code could equal
+    let pid: BTreeSet<String> = ["32220".to_string()].into();
+    let name = common::db::database_name(32220, 3, 1_796_672_142_513);
+    assert!(leaks(&format!(r#""summary":"CREATE DATABASE {name}""#), &pid).is_empty());
+    assert_eq!(
+        found_in(
+            r#"{"fields":{"message":"request failed","error":"bad name Halvorsen"},"target":"mpi::api"}"#,
+            "Halvorsen"
+        ),
+        "field `fields.error` of a line from `mpi::api`"
+    );
     assert!(worth_looking_for("Kofi") && !worth_looking_for("12") && !worth_looking_for("1234"));
 }

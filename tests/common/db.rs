@@ -21,6 +21,14 @@ pub fn sqlite() -> TestDb {
     }
 }
 
+/// The name of a test database: unique per process, per call and per millisecond. Each
+/// number is joined to a letter, so that none stands alone in the logs, where the
+/// PHI-in-logs check would take a process id for a postal code it saw sent ("32220",
+/// say, a Jacksonville ZIP from the synthetic data): the debug log names the database.
+pub fn database_name(pid: u32, n: u32, ms: i64) -> String {
+    format!("mpi_test_p{pid}n{n}t{ms}")
+}
+
 /// A new, empty PostgreSQL database. Fails loudly when no server is configured: the
 /// PostgreSQL half of the suite must not pass by being skipped.
 pub async fn postgres() -> TestDb {
@@ -29,11 +37,10 @@ pub async fn postgres() -> TestDb {
         "MPI_TEST_POSTGRES_URL is not set: run the tests with scripts/test, which starts PostgreSQL",
     );
     sqlx::any::install_default_drivers();
-    let name = format!(
-        "mpi_test_{}_{}_{}",
+    let name = database_name(
         std::process::id(),
         NEXT.fetch_add(1, Ordering::SeqCst),
-        mpi::store::now_ms()
+        mpi::store::now_ms(),
     );
     let mut conn = sqlx::AnyConnection::connect(&admin).await.unwrap();
     conn.execute(format!("CREATE DATABASE {name}").as_str())
