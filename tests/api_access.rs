@@ -610,6 +610,10 @@ both!(limits_request_ids_and_metrics, |app: TestApp| async move {
         "# TYPE mpi_review_queue_depth gauge",
         "mpi_index_events_behind ",
         "mpi_db_pool_connections{state=\"max\"} ",
+        // one after another, each registration was a group of its own
+        "mpi_registration_group_size_bucket{le=\"1\"} 3\n",
+        "mpi_registration_group_size_sum 3\n",
+        "mpi_registration_group_size_count 3\n",
     ] {
         assert!(text.contains(expected), "{expected} in\n{text}");
     }

@@ -111,6 +111,7 @@ impl Metrics {
         let _ = self.render_webhooks(&mut out);
         let _ = render_audit(&mut out, service);
         let _ = render_checkpoints(&mut out, service);
+        let _ = render_groups(&mut out, service);
         out.push_str(&crate::mllp::metrics_text());
         let _ = render_state(&mut out, service).await;
         out
@@ -234,6 +235,33 @@ fn render_checkpoints(out: &mut String, service: &Service) -> std::fmt::Result {
     )?;
     writeln!(out, "# TYPE mpi_sqlite_checkpointed_pages_total counter")?;
     writeln!(out, "mpi_sqlite_checkpointed_pages_total {pages}")?;
+    Ok(())
+}
+
+fn render_groups(out: &mut String, service: &Service) -> std::fmt::Result {
+    let counts = service.registration_groups();
+    writeln!(
+        out,
+        "# HELP mpi_registration_group_size Single registrations committed together in one transaction (group commit), per group."
+    )?;
+    writeln!(out, "# TYPE mpi_registration_group_size histogram")?;
+    for (bound, n) in crate::identity::GROUP_BUCKETS.iter().zip(counts.buckets) {
+        writeln!(
+            out,
+            "mpi_registration_group_size_bucket{{le=\"{bound}\"}} {n}"
+        )?;
+    }
+    writeln!(
+        out,
+        "mpi_registration_group_size_bucket{{le=\"+Inf\"}} {}",
+        counts.groups
+    )?;
+    writeln!(
+        out,
+        "mpi_registration_group_size_sum {}",
+        counts.registrations
+    )?;
+    writeln!(out, "mpi_registration_group_size_count {}", counts.groups)?;
     Ok(())
 }
 

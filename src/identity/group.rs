@@ -5,6 +5,7 @@
 //! (one fsync) serves many requests.
 
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use tokio::sync::oneshot;
 
@@ -19,12 +20,58 @@ pub(super) struct Queued {
     reply: oneshot::Sender<Result<Registered, ServiceError>>,
 }
 
-/// Registrations waiting for the lock, oldest first.
+/// Registrations waiting for the lock, oldest first, and the sizes of the groups taken.
 #[derive(Default)]
-pub(super) struct Queue(Mutex<Vec<Queued>>);
+pub(super) struct Queue {
+    waiting: Mutex<Vec<Queued>>,
+    sizes: GroupSizes,
+}
 
 /// Most registrations in one group.
 const GROUP: usize = 256;
+
+/// Upper bounds of the group size buckets (Prometheus `le`), up to [`GROUP`].
+pub const GROUP_BUCKETS: [u64; 9] = [1, 2, 4, 8, 16, 32, 64, 128, 256];
+
+/// How many registrations each group committed together: a histogram for `/metrics` and
+/// the load bench. Many groups of one under load mean a commit paid per record.
+#[derive(Default)]
+pub struct GroupSizes {
+    /// Groups of at most each bound (cumulative, as Prometheus buckets).
+    buckets: [AtomicU64; GROUP_BUCKETS.len()],
+    groups: AtomicU64,
+    registrations: AtomicU64,
+}
+
+/// A reading of [`GroupSizes`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GroupCounts {
+    /// Groups of at most each of [`GROUP_BUCKETS`].
+    pub buckets: [u64; GROUP_BUCKETS.len()],
+    pub groups: u64,
+    pub registrations: u64,
+}
+
+impl GroupSizes {
+    fn observe(&self, size: usize) {
+        let size = size as u64;
+        for (bound, bucket) in GROUP_BUCKETS.iter().zip(&self.buckets) {
+            if size <= *bound {
+                bucket.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        self.groups.fetch_add(1, Ordering::Relaxed);
+        self.registrations.fetch_add(size, Ordering::Relaxed);
+    }
+
+    pub fn read(&self) -> GroupCounts {
+        GroupCounts {
+            buckets: std::array::from_fn(|i| self.buckets[i].load(Ordering::Relaxed)),
+            groups: self.groups.load(Ordering::Relaxed),
+            registrations: self.registrations.load(Ordering::Relaxed),
+        }
+    }
+}
 
 impl Service {
     /// Registers a validated record (with its precondition, if any), committed together
@@ -35,7 +82,7 @@ impl Service {
         provenance: &str,
     ) -> Result<Registered, ServiceError> {
         let (reply, answer) = oneshot::channel();
-        self.queue.0.lock().expect("queue lock").push(Queued {
+        self.queue.waiting.lock().expect("queue lock").push(Queued {
             prepared,
             provenance: provenance.to_string(),
             reply,
@@ -44,19 +91,25 @@ impl Service {
             let _serial = self.register.lock().await;
             loop {
                 let group: Vec<Queued> = {
-                    let mut queue = self.queue.0.lock().expect("queue lock");
+                    let mut queue = self.queue.waiting.lock().expect("queue lock");
                     let n = queue.len().min(GROUP);
                     queue.drain(..n).collect()
                 };
                 if group.is_empty() {
                     break;
                 }
+                self.queue.sizes.observe(group.len());
                 self.run_group(group).await;
             }
         }
         answer
             .await
             .expect("a queued registration is always answered")
+    }
+
+    /// The sizes of the registration groups committed since start.
+    pub fn registration_groups(&self) -> GroupCounts {
+        self.queue.sizes.read()
     }
 
     /// Registers a group, one transaction per provenance. If a transaction fails, its

@@ -16,6 +16,7 @@ mod scoring;
 mod search;
 mod steward;
 
+pub use group::{GROUP_BUCKETS, GroupCounts};
 pub use history::{History, HistoryEntry};
 pub use patient_search::{
     DateParam, DatePrefix, Gender, IdentifierParam, IdentifierSystem, MAX_MATCHED_RECORDS,
