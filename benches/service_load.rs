@@ -372,10 +372,11 @@ async fn run(n: usize) {
     let registered = next.load(Ordering::Relaxed).min(held.len());
     let groups = service.registration_groups();
     println!(
-        "registration groups: {} of {} registrations (mean {:.1}); of at most 1, 2, 4, 8, 16, 32: {:?}",
+        "registration groups: {} of {} registrations (mean {:.1}); of at most {:?}: {:?}",
         groups.groups,
         groups.registrations,
         groups.registrations as f64 / groups.groups.max(1) as f64,
+        &mpi::identity::GROUP_BUCKETS[..6],
         &groups.buckets[..6]
     );
     let (with_registrations, by_writer) = service.audit_pending().committed();

@@ -36,7 +36,7 @@ pub const GROUP_BUCKETS: [u64; 9] = [1, 2, 4, 8, 16, 32, 64, 128, 256];
 /// How many registrations each group committed together: a histogram for `/metrics` and
 /// the load bench. Many groups of one under load mean a commit paid per record.
 #[derive(Default)]
-pub struct GroupSizes {
+struct GroupSizes {
     /// Groups of at most each bound (cumulative, as Prometheus buckets).
     buckets: [AtomicU64; GROUP_BUCKETS.len()],
     groups: AtomicU64,
@@ -64,7 +64,7 @@ impl GroupSizes {
         self.registrations.fetch_add(size, Ordering::Relaxed);
     }
 
-    pub fn read(&self) -> GroupCounts {
+    fn read(&self) -> GroupCounts {
         GroupCounts {
             buckets: std::array::from_fn(|i| self.buckets[i].load(Ordering::Relaxed)),
             groups: self.groups.load(Ordering::Relaxed),
@@ -98,7 +98,6 @@ impl Service {
                 if group.is_empty() {
                     break;
                 }
-                self.queue.sizes.observe(group.len());
                 self.run_group(group).await;
             }
         }
@@ -123,6 +122,8 @@ impl Service {
             }
         }
         for (provenance, items) in by_provenance {
+            // a group is what one transaction commits: one per provenance
+            self.queue.sizes.observe(items.len());
             if items.len() == 1 {
                 let q = items.into_iter().next().expect("one");
                 let answer = self.register_alone(q.prepared, &provenance).await;
