@@ -1,5 +1,6 @@
 //! Load benchmark of the online service (`mpi serve`'s code, in process, on loopback):
-//! bulk load through `POST /v1/records:batch`, candidate recall, `POST /v1/match`
+//! bulk load (the initial load of `mpi load`, or with `MPI_BENCH_BULK=batch` through
+//! `POST /v1/records:batch`), candidate recall, `POST /v1/match`
 //! latency at a steady rate and throughput at saturation, and sustained single
 //! registrations with read-your-writes. SQLite (the embedded default) in a temporary
 //! folder on disk.
@@ -108,29 +109,32 @@ async fn run(n: usize) {
         .build()
         .unwrap();
 
-    // 1. bulk load
+    // 1. bulk load: the initial load (`mpi load`'s code) by default, or
+    //    MPI_BENCH_BULK=batch through `POST /v1/records:batch`
+    let through_batch = std::env::var("MPI_BENCH_BULK").is_ok_and(|v| v == "batch");
     let started = Instant::now();
-    let mut last_report = Instant::now();
     let load = if reuse { &all[..0] } else { &all[..] };
-    for (i, chunk) in load.chunks(BATCH).enumerate() {
-        let body: Vec<&RawRecord> = chunk.iter().map(|(r, _)| r).collect();
-        let r = client
-            .post(format!("{base}/v1/records:batch"))
-            .json(&body)
-            .send()
+    if through_batch {
+        batch_load(&client, &base, load).await;
+    } else if !load.is_empty() {
+        let records = load.iter().map(|(r, _)| r.clone()).collect();
+        let summary = service
+            .initial_load(records, "bench", "bench")
             .await
             .unwrap();
-        assert!(r.status().is_success(), "batch {i}: {}", r.status());
-        let v: serde_json::Value = r.json().await.unwrap();
-        assert_eq!(v["summary"]["failed"], 0, "batch {i}: {}", v["summary"]);
-        if last_report.elapsed() > Duration::from_secs(15) {
-            let done = (i + 1) * BATCH;
-            println!(
-                "  loaded {done} records, {:.0} records/s",
-                done as f64 / started.elapsed().as_secs_f64()
-            );
-            last_report = Instant::now();
-        }
+        let phases: Vec<String> = summary
+            .phases
+            .iter()
+            .map(|(phase, s)| format!("{phase} {s:.1} s"))
+            .collect();
+        println!(
+            "  initial load: {} persons, {} linked, {} review tasks, {} pairs scored; {}",
+            summary.persons,
+            summary.linked,
+            summary.review_tasks,
+            summary.pairs,
+            phases.join(", ")
+        );
     }
     let load_secs = started.elapsed().as_secs_f64();
     service.commit_index().await.unwrap();
@@ -139,11 +143,19 @@ async fn run(n: usize) {
     }
     if reuse {
         println!("bulk load: skipped, {n} records kept in {}", dir.display());
-    } else {
+    } else if through_batch {
         println!(
-            "bulk load: {n} records in {load_secs:.1} s = {:.0} records/s (batches of {BATCH})",
+            "bulk load: {n} records in {load_secs:.1} s = {:.0} records/s (records:batch, batches of {BATCH})",
             n as f64 / load_secs
         );
+    } else {
+        println!(
+            "bulk load: {n} records in {load_secs:.1} s = {:.0} records/s (initial load, `mpi load`)",
+            n as f64 / load_secs
+        );
+    }
+    if !reuse {
+        linkage_quality(&service, load).await;
     }
     // the index merges its segments in the background after a load; the measurements
     // below are of the loaded service, so they wait until the process is idle
@@ -397,6 +409,79 @@ type QueryOf = dyn Fn(&RawRecord) -> Vec<(&'static str, String)>;
 /// PDQm search latency (`GET /fhir/Patient`), one request at a time, for three query
 /// shapes built from 300 loaded records: a family name with a given-name prefix, a
 /// family name with the birth year, and a record number.
+/// Pairwise precision, recall and F1 of the persons the load made, against the
+/// synthetic truth: every pair of records with one person counts.
+async fn linkage_quality(service: &mpi::identity::Service, loaded: &[(RawRecord, u64)]) {
+    use sqlx::Row;
+    let entity: FxHashMap<(&str, &str), u64> = loaded
+        .iter()
+        .map(|(r, e)| ((r.source.as_str(), r.source_id.as_str()), *e))
+        .collect();
+    let rows = sqlx::query(
+        "SELECT r.source, r.source_id, l.person_id FROM source_records r \
+         JOIN links l ON l.record_id = r.id AND l.superseded_at IS NULL",
+    )
+    .fetch_all(&service.store.pool)
+    .await
+    .unwrap();
+    let (mut by_person, mut by_entity, mut by_both) = (
+        FxHashMap::default(),
+        FxHashMap::default(),
+        FxHashMap::default(),
+    );
+    for row in &rows {
+        let (source, source_id, person): (String, String, String) =
+            (row.get(0), row.get(1), row.get(2));
+        let e = entity[&(source.as_str(), source_id.as_str())];
+        *by_person.entry(person.clone()).or_insert(0u64) += 1;
+        *by_entity.entry(e).or_insert(0u64) += 1;
+        *by_both.entry((person, e)).or_insert(0u64) += 1;
+    }
+    let (predicted, truth, both) = (pairs(&by_person), pairs(&by_entity), pairs(&by_both));
+    let precision = both as f64 / predicted.max(1) as f64;
+    let recall = both as f64 / truth.max(1) as f64;
+    println!(
+        "linkage quality: pairwise precision {:.2} %, recall {:.2} %, F1 {:.2} % \
+         ({} true pairs, {} linked)",
+        100.0 * precision,
+        100.0 * recall,
+        200.0 * precision * recall / (precision + recall),
+        truth,
+        predicted
+    );
+}
+
+/// Pairs within the groups counted.
+fn pairs<K>(counts: &FxHashMap<K, u64>) -> u64 {
+    counts.values().map(|k| k * (k - 1) / 2).sum()
+}
+
+/// Loads records through `POST /v1/records:batch`, reporting the rate every 15 s.
+async fn batch_load(client: &reqwest::Client, base: &str, load: &[(RawRecord, u64)]) {
+    let started = Instant::now();
+    let mut last_report = Instant::now();
+    for (i, chunk) in load.chunks(BATCH).enumerate() {
+        let body: Vec<&RawRecord> = chunk.iter().map(|(r, _)| r).collect();
+        let r = client
+            .post(format!("{base}/v1/records:batch"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success(), "batch {i}: {}", r.status());
+        let v: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(v["summary"]["failed"], 0, "batch {i}: {}", v["summary"]);
+        if last_report.elapsed() > Duration::from_secs(15) {
+            let done = (i + 1) * BATCH;
+            println!(
+                "  loaded {done} records, {:.0} records/s",
+                done as f64 / started.elapsed().as_secs_f64()
+            );
+            last_report = Instant::now();
+        }
+    }
+}
+
 async fn pdq(client: &reqwest::Client, base: &str, all: &[(RawRecord, u64)]) {
     let step = (all.len() / 300).max(1);
     let sample: Vec<&RawRecord> = all

@@ -57,6 +57,9 @@ enum Command {
     Token(cli::token::TokenCommand),
     /// Rebuild the search index from the database (the service must be stopped).
     Reindex(ReindexArgs),
+    /// Initial load: a file of records (NDJSON or a JSON array) into an empty database,
+    /// blocked and scored in memory on all cores (the service must be stopped).
+    Load(cli::load::LoadArgs),
     /// Re-score every existing link with a model and report the links it would decide
     /// differently (JSON on stdout); `--open-tasks` opens review tasks for them. No link
     /// is changed.
@@ -270,6 +273,7 @@ fn main() -> ExitCode {
             run_backup(args)
         }
         Command::Reindex(args) => run_reindex(args),
+        Command::Load(args) => cli::load::run(args),
         Command::Rescore(args) => run_rescore(args),
         Command::Audit(AuditArgs {
             command: AuditCommand::Verify(args),

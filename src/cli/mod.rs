@@ -1,5 +1,6 @@
 //! Command-line pieces of the service commands: where state lives, `serve`, `token`.
 
+pub mod load;
 pub mod serve;
 pub mod token;
 

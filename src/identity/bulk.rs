@@ -19,8 +19,8 @@ use super::{Service, ServiceError};
 
 /// New records decided but not yet written, and ids reserved for more.
 #[derive(Default)]
-struct Kept {
-    rows: Rows,
+pub(super) struct Kept {
+    pub(super) rows: Rows,
     /// Person of each kept record, for the candidates of the records after it.
     person_of: FxHashMap<i64, String>,
     reserved: std::collections::VecDeque<i64>,
@@ -196,7 +196,7 @@ impl Service {
     /// Decides a record never seen before and keeps its rows to be written with the
     /// others: a link, or a new person, and the review task a single registration would
     /// open (a possible match, or a link to one of several fitting persons).
-    async fn keep(
+    pub(super) async fn keep(
         &self,
         tx: &mut Tx<'_>,
         p: &Prepared,
@@ -291,7 +291,7 @@ impl Service {
         Ok(answer)
     }
 
-    async fn write_kept(
+    pub(super) async fn write_kept(
         &self,
         tx: &mut Tx<'_>,
         kept: &mut Kept,

@@ -7,6 +7,7 @@ mod bulk;
 mod commit;
 mod group;
 mod history;
+mod load;
 pub mod outcome;
 mod patient_search;
 mod register;
@@ -18,6 +19,7 @@ mod steward;
 
 pub use group::{GROUP_BUCKETS, GroupCounts};
 pub use history::{History, HistoryEntry};
+pub use load::{LoadError, LoadSummary, Rejected};
 pub use patient_search::{
     DateParam, DatePrefix, Gender, IdentifierParam, IdentifierSystem, MAX_MATCHED_RECORDS,
     NameParam, PatientHit, PatientPage, PatientQuery,

@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap;
 use crate::domain::RawRecord;
 use crate::index::Candidate;
 use crate::matching::rules::Rule;
-use crate::matching::{Decision, Score};
+use crate::matching::{Decision, Explanation, Score};
 use crate::normalize::{NormalizedRecord, normalize};
 use crate::store::links;
 
@@ -91,39 +91,62 @@ impl Service {
         person_of: impl Fn(i64) -> Option<&'a String>,
     ) -> Vec<PersonMatch> {
         let matcher = self.matcher.read().expect("matcher lock");
-        let mut best: FxHashMap<&String, (Score, &Scorable)> = FxHashMap::default();
-        for c in candidates {
-            let Some(person) = person_of(c.record_id) else {
-                continue;
-            };
+        let scored = candidates.filter_map(|c| {
+            let person = person_of(c.record_id)?;
             let score = matcher.score(query, &c.normalized);
-            if score.decision == Decision::NoMatch {
-                continue;
-            }
-            let better = best.get(person).is_none_or(|(s, _)| rank(&score) > rank(s));
-            if better {
-                best.insert(person, (score, c));
-            }
-        }
-        let mut out: Vec<PersonMatch> = best
-            .into_iter()
-            .map(|(person_id, (score, c))| PersonMatch {
-                person_id: person_id.clone(),
-                weight: score.weight,
-                probability: score.probability(),
-                grade: grade(&score),
-                source: c.raw.source.clone(),
-                source_id: c.raw.source_id.clone(),
-                explanation: matcher.explain(query, &c.normalized),
-            })
-            .collect();
-        out.sort_by(|a, b| {
-            (b.grade == Grade::Certain)
-                .cmp(&(a.grade == Grade::Certain))
-                .then(b.weight.total_cmp(&a.weight))
-                .then(a.person_id.cmp(&b.person_id))
+            (score.decision != Decision::NoMatch).then_some((person, score, c))
         });
-        out
+        best_per_person(scored)
+            .into_iter()
+            .map(|(person_id, score, c)| {
+                person_match(
+                    person_id,
+                    &score,
+                    &c.raw,
+                    matcher.explain(query, &c.normalized),
+                )
+            })
+            .collect()
+    }
+}
+
+/// Each person's best scored candidate (the first of equals), in the order answers list
+/// persons: certain first, then by weight, then by person id.
+pub(super) fn best_per_person<'p, C>(
+    scored: impl Iterator<Item = (&'p String, Score, C)>,
+) -> Vec<(&'p String, Score, C)> {
+    let mut best: FxHashMap<&String, (Score, C)> = FxHashMap::default();
+    for (person, score, c) in scored {
+        let better = best.get(person).is_none_or(|(s, _)| rank(&score) > rank(s));
+        if better {
+            best.insert(person, (score, c));
+        }
+    }
+    let mut out: Vec<(&String, Score, C)> = best.into_iter().map(|(p, (s, c))| (p, s, c)).collect();
+    out.sort_by(|(pa, a, _), (pb, b, _)| {
+        (grade(b) == Grade::Certain)
+            .cmp(&(grade(a) == Grade::Certain))
+            .then(b.weight.total_cmp(&a.weight))
+            .then(pa.cmp(pb))
+    });
+    out
+}
+
+/// A person as a candidate answer: its best record's score and comparison.
+pub(super) fn person_match(
+    person_id: &str,
+    score: &Score,
+    record: &RawRecord,
+    explanation: Explanation,
+) -> PersonMatch {
+    PersonMatch {
+        person_id: person_id.to_string(),
+        weight: score.weight,
+        probability: score.probability(),
+        grade: grade(score),
+        source: record.source.clone(),
+        source_id: record.source_id.clone(),
+        explanation,
     }
 }
 

@@ -196,12 +196,49 @@ impl CandidateIndex {
         self.add(record_id, data, r, false);
     }
 
+    /// Turns background merging off for a load, or back on after it.
+    pub fn merging(&self, on: bool) {
+        self.writer.merging(on);
+    }
+
+    /// Adds records the index has never held, for an initial load: not candidates until
+    /// the next commit (they are not kept in the overlay, which would hold them all).
+    /// Their documents are built on all cores.
+    pub fn insert_unseen(&self, records: &[(i64, &str, &NormalizedRecord)]) {
+        use rayon::prelude::*;
+        let documents: Vec<TantivyDocument> = records
+            .par_iter()
+            .map(|(record_id, data, r)| self.document(*record_id, data, r).0)
+            .collect();
+        for document in documents {
+            self.writer.add(document);
+        }
+        self.overlay.lock().expect("overlay lock").touch();
+    }
+
     fn add(&self, record_id: i64, data: &str, r: &NormalizedRecord, replace: bool) {
-        let keys = key_terms(r);
         if replace {
             self.writer
                 .delete(Term::from_field_i64(self.fields.record, record_id));
         }
+        let (document, keys, terms) = self.document(record_id, data, r);
+        self.writer.add(document);
+        self.overlay.lock().expect("overlay lock").put(
+            record_id,
+            data,
+            keys.into_iter().map(|(_, k)| k).collect(),
+            terms,
+        );
+    }
+
+    /// A record's document, with its blocking keys and search terms.
+    fn document(
+        &self,
+        record_id: i64,
+        data: &str,
+        r: &NormalizedRecord,
+    ) -> (TantivyDocument, Vec<(Pass, String)>, Vec<String>) {
+        let keys = key_terms(r);
         let mut document = doc!(self.fields.record => record_id, self.fields.data => data);
         for (_, k) in &keys {
             document.add_text(self.fields.keys, k);
@@ -210,13 +247,7 @@ impl CandidateIndex {
         for t in &terms {
             document.add_text(self.fields.search, t);
         }
-        self.writer.add(document);
-        self.overlay.lock().expect("overlay lock").put(
-            record_id,
-            data,
-            keys.into_iter().map(|(_, k)| k).collect(),
-            terms,
-        );
+        (document, keys, terms)
     }
 
     /// Removes a record (deactivated): no longer a candidate from now on.

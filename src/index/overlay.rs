@@ -21,6 +21,12 @@ impl Overlay {
         self.generation
     }
 
+    /// Counts a change that is not kept here (a load's records, searchable only once
+    /// committed).
+    pub fn touch(&mut self) {
+        self.generation += 1;
+    }
+
     pub fn put(&mut self, id: i64, data: &str, keys: Vec<String>, terms: Vec<String>) {
         self.unindex(id);
         self.generation += 1;

@@ -14,6 +14,8 @@ enum Op {
     Add(TantivyDocument),
     Delete(Term),
     Clear(mpsc::Sender<tantivy::Result<()>>),
+    /// Merge segments in the background (the index's policy), or not at all.
+    Merging(bool),
     /// Commit with this payload (the mark).
     Commit(String, mpsc::Sender<tantivy::Result<()>>),
 }
@@ -61,6 +63,12 @@ impl Writer {
         Queued(answer).wait()
     }
 
+    /// Turns background merges off (during a load, whose segments would otherwise be
+    /// merged again and again as they come) or back on.
+    pub(super) fn merging(&self, on: bool) {
+        self.send(Op::Merging(on));
+    }
+
     /// Queues a commit of everything queued so far.
     pub(super) fn commit(&self, payload: String) -> Queued {
         let (done, answer) = mpsc::channel();
@@ -97,6 +105,10 @@ fn run(mut writer: IndexWriter, ops: mpsc::Receiver<Op>) {
             }
             Op::Delete(term) => {
                 writer.delete_term(term);
+            }
+            Op::Merging(true) => writer.set_merge_policy(Box::new(super::merge_policy())),
+            Op::Merging(false) => {
+                writer.set_merge_policy(Box::new(tantivy::merge_policy::NoMergePolicy))
             }
             Op::Clear(done) => {
                 let _ = done.send(writer.delete_all_documents().map(|_| ()));

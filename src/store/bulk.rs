@@ -68,6 +68,13 @@ impl Rows {
     }
 }
 
+/// How many source records are stored (active or not).
+pub async fn record_count(tx: &mut Tx<'_>) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM source_records")
+        .fetch_one(&mut **tx)
+        .await?)
+}
+
 /// Which of `keys` (`(source, source_id)`) are already stored. One query per source
 /// and chunk, on the `(source, source_id)` index.
 pub async fn existing_keys(

@@ -1,0 +1,354 @@
+//! The initial load (`Service::initial_load`, `mpi load`): records blocked and scored in
+//! memory, decided in file order. It links as well as the batch path does, leaves a
+//! service that answers for what it loaded (persons, matches, events, idempotent
+//! resends, new registrations), and refuses a database that holds records, an invalid
+//! record or a repeated key with nothing written. On SQLite and PostgreSQL.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use common::app::{Backend, TestApp, spawn_app};
+use common::*;
+use mpi::domain::RawRecord;
+use mpi::identity::LoadError;
+use mpi::synth::{SynthConfig, generate};
+use serde_json::{Value, json};
+
+/// Synthetic records with the person each describes.
+fn population() -> Vec<(RawRecord, u64)> {
+    generate(&SynthConfig::new(700, 23))
+        .take(1_000)
+        .map(|(r, t)| (r, t.entity_id))
+        .collect()
+}
+
+/// Each record's person, as `GET /v1/records/…` answers.
+async fn persons(app: &TestApp, records: &[(RawRecord, u64)]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (r, _) in records {
+        let (status, v) = app
+            .get(&format!("/v1/records/{}/{}", r.source, r.source_id))
+            .await;
+        assert_eq!(status, 200, "{v}");
+        out.push(v["person_id"].as_str().unwrap().to_string());
+    }
+    out
+}
+
+/// Pairwise F1 of `assigned` persons against the true ones.
+fn pairwise_f1(records: &[(RawRecord, u64)], assigned: &[String]) -> f64 {
+    let (mut predicted, mut truth, mut both) = (0usize, 0usize, 0usize);
+    for i in 0..records.len() {
+        for j in i + 1..records.len() {
+            let same_person = assigned[i] == assigned[j];
+            let same_truth = records[i].1 == records[j].1;
+            predicted += same_person as usize;
+            truth += same_truth as usize;
+            both += (same_person && same_truth) as usize;
+        }
+    }
+    let (p, r) = (both as f64 / predicted as f64, both as f64 / truth as f64);
+    2.0 * p * r / (p + r)
+}
+
+/// Persons as sets of records (ids differ between servers).
+fn partition(records: &[(RawRecord, u64)], assigned: &[String]) -> BTreeSet<BTreeSet<usize>> {
+    let mut by: BTreeMap<&str, BTreeSet<usize>> = BTreeMap::new();
+    for (i, p) in assigned.iter().enumerate() {
+        by.entry(p).or_default().insert(i);
+    }
+    let _ = records;
+    by.into_values().collect()
+}
+
+async fn links_as_well_as_the_batch_path(backend: Backend) {
+    let records = population();
+    let loaded = spawn_app(backend).await;
+    let summary = loaded
+        .service
+        .initial_load(
+            records.iter().map(|(r, _)| r.clone()).collect(),
+            "test",
+            "tester",
+        )
+        .await
+        .unwrap();
+    assert_eq!(summary.records, records.len());
+    assert_eq!(summary.persons + summary.linked, records.len());
+    let batched = spawn_app(backend).await;
+    let body: Vec<&RawRecord> = records.iter().map(|(r, _)| r).collect();
+    let (status, v) = batched
+        .post("/v1/records:batch", &serde_json::to_value(&body).unwrap())
+        .await;
+    assert_eq!(status, 200, "{v}");
+    let (by_load, by_batch) = (
+        persons(&loaded, &records).await,
+        persons(&batched, &records).await,
+    );
+    let persons_made = by_load.iter().collect::<BTreeSet<_>>().len();
+    assert_eq!(persons_made, summary.persons);
+    let (f1_load, f1_batch) = (
+        pairwise_f1(&records, &by_load),
+        pairwise_f1(&records, &by_batch),
+    );
+    assert!(f1_batch > 0.9, "batch F1 {f1_batch}");
+    assert!(
+        f1_load >= f1_batch - 0.01,
+        "load F1 {f1_load} against batch F1 {f1_batch}"
+    );
+    // the same persons for nearly every record: the decisions are the batch path's
+    let (a, b) = (
+        partition(&records, &by_load),
+        partition(&records, &by_batch),
+    );
+    let same: usize = a.intersection(&b).map(BTreeSet::len).sum();
+    assert!(
+        same as f64 >= 0.98 * records.len() as f64,
+        "{same} of {} records in identical persons",
+        records.len()
+    );
+}
+
+#[tokio::test]
+async fn load_links_as_well_as_the_batch_path_sqlite() {
+    links_as_well_as_the_batch_path(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn load_links_as_well_as_the_batch_path_postgres() {
+    links_as_well_as_the_batch_path(Backend::Postgres).await;
+}
+
+async fn serves_what_it_loaded(backend: Backend) {
+    let records = population();
+    let app = spawn_app(backend).await;
+    let summary = app
+        .service
+        .initial_load(
+            records.iter().map(|(r, _)| r.clone()).collect(),
+            "test",
+            "tester",
+        )
+        .await
+        .unwrap();
+    assert!(summary.linked > 100, "{summary:?}");
+    assert_eq!(app.service.index.committed_docs(), records.len() as u64);
+    // a record that was linked: its person holds it and the records it joined
+    let assigned = persons(&app, &records).await;
+    let i = (1..records.len())
+        .find(|&i| assigned[..i].contains(&assigned[i]))
+        .expect("a linked record");
+    let (status, person) = app.get(&format!("/v1/persons/{}", assigned[i])).await;
+    assert_eq!(status, 200, "{person}");
+    let held = person["records"].as_array().unwrap().len();
+    assert_eq!(held, assigned.iter().filter(|p| **p == assigned[i]).count());
+    // a match query finds it: the index was committed
+    let (status, found) = app
+        .post("/v1/match", &json!({"record": records[i].0}))
+        .await;
+    assert_eq!(status, 200, "{found}");
+    assert_eq!(
+        found["matches"][0]["person_id"],
+        assigned[i].as_str(),
+        "{found}"
+    );
+    // an identical resend changes nothing and answers as the load decided
+    let before = app.all_events().await.len();
+    let (status, again) = app
+        .post("/v1/records", &serde_json::to_value(&records[i].0).unwrap())
+        .await;
+    assert_eq!(status, 200, "{again}");
+    assert_eq!(again["person_id"], assigned[i].as_str());
+    assert_eq!(again["outcome"], "linked");
+    assert_eq!(app.all_events().await.len(), before);
+    // the events tell the load in order: one record.linked per record
+    let events = app.all_events().await;
+    let linked = events
+        .iter()
+        .filter(|e| e["kind"] == "record.linked")
+        .count();
+    let created = events
+        .iter()
+        .filter(|e| e["kind"] == "person.created")
+        .count();
+    assert_eq!((linked, created), (records.len(), summary.persons));
+    let seqs: Vec<i64> = events.iter().map(|e| e["seq"].as_i64().unwrap()).collect();
+    assert!(seqs.windows(2).all(|w| w[0] < w[1]));
+    // a new registration from another source joins a loaded person
+    let mut other = records[i].0.clone();
+    other.source = "NEW_CLINIC".into();
+    other.source_id = "N-1".into();
+    let (status, new) = app
+        .post("/v1/records", &serde_json::to_value(&other).unwrap())
+        .await;
+    assert_eq!(status, 200, "{new}");
+    assert_eq!(new["person_id"], assigned[i].as_str(), "{new}");
+    // the load is audited, with counts and no patient data
+    let entry: (String, String, Option<String>) =
+        sqlx::query_as("SELECT actor, action, reason FROM audit_log WHERE action = 'records.load'")
+            .fetch_one(&app.service.store.pool)
+            .await
+            .unwrap();
+    assert_eq!(entry.0, "tester");
+    let counts = format!("{} records, {} persons", records.len(), summary.persons);
+    assert_eq!(entry.2.as_deref(), Some(counts.as_str()));
+}
+
+#[tokio::test]
+async fn a_loaded_service_answers_for_its_records_sqlite() {
+    serves_what_it_loaded(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn a_loaded_service_answers_for_its_records_postgres() {
+    serves_what_it_loaded(Backend::Postgres).await;
+}
+
+async fn count(app: &TestApp, table: &str) -> i64 {
+    sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+        .fetch_one(&app.service.store.pool)
+        .await
+        .unwrap()
+}
+
+async fn refuses_with_nothing_written(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let mut records: Vec<RawRecord> = population().into_iter().map(|(r, _)| r).take(50).collect();
+    // an impossible birth date in the fourth record
+    records[3].birth_date = "1980-02-30".into();
+    let refused = app
+        .service
+        .initial_load(records.clone(), "test", "tester")
+        .await
+        .unwrap_err();
+    match &refused {
+        LoadError::Invalid(rejected) => {
+            assert_eq!(rejected.len(), 1);
+            assert_eq!(
+                (rejected[0].item, rejected[0].field.as_str()),
+                (3, "birth_date")
+            );
+        }
+        other => panic!("{other}"),
+    }
+    assert!(
+        refused.to_string().contains("record 4: birth_date"),
+        "{refused}"
+    );
+    // a repeated source and id
+    records[3] = records[1].clone();
+    let refused = app
+        .service
+        .initial_load(records.clone(), "test", "tester")
+        .await
+        .unwrap_err();
+    assert!(
+        refused
+            .to_string()
+            .contains("record 4: source_id: repeats record 2"),
+        "{refused}"
+    );
+    for table in ["source_records", "persons", "links", "identity_events"] {
+        assert_eq!(count(&app, table).await, 0, "{table}");
+    }
+    // a database that holds a record
+    let robert = common::people::robert("HOSP_A", "1");
+    let person = common::people::register(&app, &robert).await;
+    records[3].source_id.push_str("-x");
+    let refused = app
+        .service
+        .initial_load(records, "test", "tester")
+        .await
+        .unwrap_err();
+    assert!(matches!(refused, LoadError::NotEmpty(1)), "{refused}");
+    assert_eq!(count(&app, "source_records").await, 1);
+    // the refusals left the index as it was: the record is found
+    let (status, found) = app.post("/v1/match", &json!({"record": robert})).await;
+    assert_eq!(status, 200, "{found}");
+    assert_eq!(found["matches"][0]["person_id"], person.as_str(), "{found}");
+}
+
+#[tokio::test]
+async fn a_refused_load_writes_nothing_sqlite() {
+    refuses_with_nothing_written(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn a_refused_load_writes_nothing_postgres() {
+    refuses_with_nothing_written(Backend::Postgres).await;
+}
+
+/// `mpi load FILE`: NDJSON in, a state the service opens; a second load is refused, and
+/// so is a file with a line that is not a record.
+#[tokio::test]
+async fn the_load_command_fills_an_empty_data_dir_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("state");
+    let file = dir.path().join("records.ndjson");
+    let records: Vec<RawRecord> = population().into_iter().map(|(r, _)| r).take(300).collect();
+    let lines: Vec<String> = records
+        .iter()
+        .map(|r| serde_json::to_string(r).unwrap())
+        .collect();
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let bad = dir.path().join("bad.ndjson");
+    std::fs::write(
+        &bad,
+        format!("{}\n{{\"source\": \"A\", \"shoe_size\": 9}}\n", lines[0]),
+    )
+    .unwrap();
+    let o = mpi(&["load", s(&bad), "--data-dir", s(&data)]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("line 2: not a record"),
+        "{}",
+        stderr(&o)
+    );
+
+    let o = mpi(&["load", s(&file), "--data-dir", s(&data), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let summary: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(summary["records"], 300);
+    assert!(stderr(&o).contains("loaded 300 records"), "{}", stderr(&o));
+
+    // the load committed the index, marked with the database's last event: the service
+    // opens it as current, without a rebuild
+    {
+        let index = mpi::index::CandidateIndex::open(
+            Some(data.join("index").as_path()),
+            mpi::index::Caps::default(),
+        )
+        .unwrap();
+        assert_eq!(index.committed_docs(), 300);
+        assert!(index.mark().is_some_and(|m| m > 300), "{:?}", index.mark());
+    }
+    let o = mpi(&["load", s(&file), "--data-dir", s(&data)]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("already holds 300 source records"),
+        "{}",
+        stderr(&o)
+    );
+
+    let store = mpi::store::Store::connect(&mpi::store::Store::sqlite_url(&data))
+        .await
+        .unwrap();
+    let service = mpi::identity::Service::open(
+        store,
+        Some(data.join("index").as_path()),
+        mpi::matching::Model::default_model(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(service.index.committed_docs(), 300);
+    let r = &records[0];
+    let view = service.record(&r.source, &r.source_id).await.unwrap();
+    let matches = service.match_record(r, 5, false).await.unwrap();
+    assert!(
+        matches
+            .iter()
+            .any(|m| Some(&m.person_id) == view.person_id.as_ref()),
+        "the loaded record's person is found"
+    );
+}
