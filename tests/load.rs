@@ -184,6 +184,21 @@ async fn serves_what_it_loaded(backend: Backend) {
         .await;
     assert_eq!(status, 200, "{new}");
     assert_eq!(new["person_id"], assigned[i].as_str(), "{new}");
+    // the review tasks' ids were taken without the database's counter, which is moved
+    // past them: the next task opened gets a new id
+    assert!(summary.review_tasks > 0, "{summary:?}");
+    let largest: i64 = sqlx::query_scalar("SELECT MAX(id) FROM review_tasks")
+        .fetch_one(&app.service.store.pool)
+        .await
+        .unwrap();
+    let counter: i64 = sqlx::query_scalar(match backend {
+        Backend::Sqlite => "SELECT seq FROM sqlite_sequence WHERE name = 'review_tasks'",
+        Backend::Postgres => "SELECT last_value FROM review_tasks_id_seq",
+    })
+    .fetch_one(&app.service.store.pool)
+    .await
+    .unwrap();
+    assert_eq!(counter, largest);
     // the load is audited, with counts and no patient data
     let entry: (String, String, Option<String>) =
         sqlx::query_as("SELECT actor, action, reason FROM audit_log WHERE action = 'records.load'")

@@ -14,7 +14,9 @@ use crate::store::bulk::{self, NewEvent, NewLink, NewRecord, NewReview, Rows};
 use crate::store::{Backend, Tx, now_ms, persons};
 
 use super::outcome::{Grade, Outcome, PersonMatch, Registered};
-use super::register::{Applied, AuditEntryFor, Prepared, new_answer, prepare, task_explanation};
+use super::register::{
+    Applied, AuditEntryFor, Prepared, ReviewToOpen, new_answer, prepare, task_explanation,
+};
 use super::{Service, ServiceError};
 
 /// New records decided but not yet written, and ids reserved for more.
@@ -22,7 +24,7 @@ use super::{Service, ServiceError};
 pub(super) struct Kept {
     pub(super) rows: Rows,
     /// Person of each kept record, for the candidates of the records after it.
-    person_of: FxHashMap<i64, String>,
+    pub(super) person_of: FxHashMap<i64, String>,
     reserved: std::collections::VecDeque<i64>,
     /// The review task id taken last (see `bulk::next_task_id`).
     last_task: Option<i64>,
@@ -204,7 +206,6 @@ impl Service {
         new_left: usize,
         matches: &[PersonMatch],
     ) -> Result<Registered, ServiceError> {
-        let linked = matches.first().filter(|m| m.grade != Grade::Possible);
         let review = self.review_for(tx, matches).await?;
         if kept.reserved.is_empty() {
             kept.reserved = bulk::reserve_record_ids(tx, self.store.backend, new_left + 1)
@@ -212,83 +213,21 @@ impl Service {
                 .into();
         }
         let record_id = kept.reserved.pop_front().expect("reserved");
-        let mut answer = new_answer(p, 1, matches);
-        let payload =
-            serde_json::json!({"source": p.raw.source, "source_id": p.raw.source_id}).to_string();
-        let person = match linked {
-            Some(m) => {
-                answer.outcome = Outcome::Linked;
-                kept.rows.links.push(NewLink {
-                    record_id,
-                    person_id: m.person_id.clone(),
-                    score: Some((
-                        m.weight as f64,
-                        m.probability,
-                        serde_json::to_string(&m.explanation).expect("serializes"),
-                    )),
-                });
-                m.person_id.clone()
+        let task = match review {
+            Some(_) => {
+                let task = bulk::next_task_id(tx, self.store.backend, kept.last_task).await?;
+                kept.last_task = Some(task);
+                Some(task)
             }
-            None => {
-                let person = persons::new_person_id();
-                kept.rows.persons.push(person.clone());
-                kept.rows.events.push(NewEvent {
-                    kind: "person.created",
-                    person_id: person.clone(),
-                    record_id: None,
-                    payload: "{}".to_string(),
-                });
-                kept.rows.links.push(NewLink {
-                    record_id,
-                    person_id: person.clone(),
-                    score: None,
-                });
-                person
-            }
+            None => None,
         };
-        kept.rows.events.push(NewEvent {
-            kind: "record.linked",
-            person_id: person.clone(),
-            record_id: Some(record_id),
-            payload,
-        });
-        if let Some((reason, candidates, best)) = review {
-            let task = bulk::next_task_id(tx, self.store.backend, kept.last_task).await?;
-            kept.last_task = Some(task);
-            kept.rows.reviews.push(NewReview {
-                id: task,
-                record_id,
-                person_id: person.clone(),
-                source: p.raw.source.clone(),
-                reason: reason.as_str(),
-                candidate_persons: serde_json::to_string(&candidates).expect("serializes"),
-                weight: best.map(|m| m.weight as f64).unwrap_or(0.0),
-                probability: best.map(|m| m.probability).unwrap_or(0.0),
-                explanation: task_explanation(best),
-            });
-            kept.rows.events.push(NewEvent {
-                kind: "review.opened",
-                person_id: person.clone(),
-                record_id: Some(record_id),
-                payload: serde_json::json!({"task": task, "reason": reason.as_str()}).to_string(),
-            });
-            if reason == Reason::PossibleMatch {
-                answer.outcome = Outcome::Review;
-            }
-            answer.review_task = Some(task);
-            answer.candidate_persons = candidates;
-        }
-        answer.person_id = person.clone();
-        kept.person_of.insert(record_id, person);
-        kept.rows.records.push(NewRecord {
-            id: record_id,
-            source: p.raw.source.clone(),
-            source_id: p.raw.source_id.clone(),
-            data: p.data.clone(),
-            content_hash: p.hash.clone(),
-            outcome: serde_json::to_string(&answer).expect("serializes"),
-        });
-        Ok(answer)
+        Ok(keep_decided(
+            p,
+            kept,
+            record_id,
+            matches,
+            review.map(|r| (r, task.expect("taken"))),
+        ))
     }
 
     pub(super) async fn write_kept(
@@ -315,4 +254,92 @@ impl Service {
         kept.person_of.clear();
         Ok(())
     }
+}
+
+/// Keeps the rows of a new record decided on `matches`, with the id reserved for it and
+/// the review to open with its task id: a link, or a new person, its events, and the
+/// answer a single registration would give.
+pub(super) fn keep_decided(
+    p: &Prepared,
+    kept: &mut Kept,
+    record_id: i64,
+    matches: &[PersonMatch],
+    review: Option<(ReviewToOpen<'_>, i64)>,
+) -> Registered {
+    let linked = matches.first().filter(|m| m.grade != Grade::Possible);
+    let mut answer = new_answer(p, 1, matches);
+    let payload =
+        serde_json::json!({"source": p.raw.source, "source_id": p.raw.source_id}).to_string();
+    let person = match linked {
+        Some(m) => {
+            answer.outcome = Outcome::Linked;
+            kept.rows.links.push(NewLink {
+                record_id,
+                person_id: m.person_id.clone(),
+                score: Some((
+                    m.weight as f64,
+                    m.probability,
+                    serde_json::to_string(&m.explanation).expect("serializes"),
+                )),
+            });
+            m.person_id.clone()
+        }
+        None => {
+            let person = persons::new_person_id();
+            kept.rows.persons.push(person.clone());
+            kept.rows.events.push(NewEvent {
+                kind: "person.created",
+                person_id: person.clone(),
+                record_id: None,
+                payload: "{}".to_string(),
+            });
+            kept.rows.links.push(NewLink {
+                record_id,
+                person_id: person.clone(),
+                score: None,
+            });
+            person
+        }
+    };
+    kept.rows.events.push(NewEvent {
+        kind: "record.linked",
+        person_id: person.clone(),
+        record_id: Some(record_id),
+        payload,
+    });
+    if let Some(((reason, candidates, best), task)) = review {
+        kept.rows.reviews.push(NewReview {
+            id: task,
+            record_id,
+            person_id: person.clone(),
+            source: p.raw.source.clone(),
+            reason: reason.as_str(),
+            candidate_persons: serde_json::to_string(&candidates).expect("serializes"),
+            weight: best.map(|m| m.weight as f64).unwrap_or(0.0),
+            probability: best.map(|m| m.probability).unwrap_or(0.0),
+            explanation: task_explanation(best),
+        });
+        kept.rows.events.push(NewEvent {
+            kind: "review.opened",
+            person_id: person.clone(),
+            record_id: Some(record_id),
+            payload: serde_json::json!({"task": task, "reason": reason.as_str()}).to_string(),
+        });
+        if reason == Reason::PossibleMatch {
+            answer.outcome = Outcome::Review;
+        }
+        answer.review_task = Some(task);
+        answer.candidate_persons = candidates;
+    }
+    answer.person_id = person.clone();
+    kept.person_of.insert(record_id, person);
+    kept.rows.records.push(NewRecord {
+        id: record_id,
+        source: p.raw.source.clone(),
+        source_id: p.raw.source_id.clone(),
+        data: p.data.clone(),
+        content_hash: p.hash.clone(),
+        outcome: serde_json::to_string(&answer).expect("serializes"),
+    });
+    answer
 }

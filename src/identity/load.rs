@@ -14,15 +14,20 @@ use crate::audit::{Entry, Outcome as AuditOutcome};
 use crate::batch::blocking::{self, Scope};
 use crate::domain::RawRecord;
 use crate::matching::{Decision, Explanation, Score, TermFrequencies};
-use crate::store::{Backend, StoreError, bulk as rows, events, now_ms};
+use crate::store::bulk::{self as rows, Rows};
+use crate::store::{Backend, StoreError, events, now_ms};
 
-use super::bulk::Kept;
-use super::register::{Prepared, prepare};
+use super::bulk::{Kept, keep_decided};
+use super::outcome::Outcome;
+use super::register::{Prepared, prepare, review_given};
 use super::scoring::{best_per_person, person_match};
 use super::{Service, ServiceError};
 
-/// Records decided between two writes of their rows.
-const CHUNK: usize = 20_000;
+/// Records decided between two sends of their rows to the writer.
+const CHUNK: usize = 4_096;
+
+/// Records decided between two turns of the writer.
+const YIELD_EVERY: usize = 64;
 
 /// Invalid records named in a refusal, at most.
 const NAMED: usize = 20;
@@ -182,7 +187,9 @@ impl Service {
         Ok(())
     }
 
-    /// Decides every record in file order, writing rows and index documents per chunk.
+    /// Decides every record in file order and writes their rows: the rows of one chunk
+    /// are written while the next is decided (one transaction, so one connection: the
+    /// two take turns on this task, the decisions yielding every few records).
     async fn decide_all(
         &self,
         tx: &mut crate::store::Tx<'_>,
@@ -191,17 +198,51 @@ impl Service {
         provenance: &str,
         summary: &mut LoadSummary,
     ) -> Result<(), ServiceError> {
+        let backend = self.store.backend;
+        let record_ids = rows::reserve_record_ids(tx, backend, prepared.len()).await?;
+        // task ids count on from here: nothing else opens a task while the database holds
+        // no record (a task is about a record)
+        let first_task = rows::next_task_id(tx, backend, None).await?;
         let model_version = self.model_version();
         let now = now_ms();
+        let (send, mut receive) = tokio::sync::mpsc::channel::<Rows>(2);
+        let writer = async {
+            while let Some(chunk) = receive.recv().await {
+                rows::write(tx, backend, &chunk, provenance, &model_version, now).await?;
+            }
+            Ok::<(), ServiceError>(())
+        };
+        let decider = self.decide(prepared, earlier, &record_ids, first_task, send, summary);
+        let (written, next_task) = tokio::join!(writer, decider);
+        written?;
+        if backend == Backend::Postgres && next_task > first_task + 1 {
+            rows::skip_task_ids_to(tx, next_task - 1).await?;
+        }
+        Ok(())
+    }
+
+    /// Decides the records in file order, chunk by chunk, sending each chunk's rows to
+    /// be written and adding its documents to the index. The next free task id.
+    async fn decide(
+        &self,
+        prepared: &[Prepared],
+        earlier: &Earlier,
+        record_ids: &[i64],
+        mut next_task: i64,
+        send: tokio::sync::mpsc::Sender<Rows>,
+        summary: &mut LoadSummary,
+    ) -> i64 {
         let mut kept = Kept::default();
         let mut person_of: Vec<String> = Vec::with_capacity(prepared.len());
-        let mut record_ids: Vec<i64> = Vec::with_capacity(prepared.len());
         let total = prepared.len();
         for start in (0..total).step_by(CHUNK) {
             let end = (start + CHUNK).min(total);
             let scored = self.score_chunk(prepared, earlier, start..end);
             for (b, candidates) in (start..end).zip(scored) {
-                let p = &prepared[b];
+                if b % YIELD_EVERY == 0 {
+                    // the writer's turn to send its next statement
+                    tokio::task::yield_now().await;
+                }
                 let ranked = best_per_person(
                     candidates
                         .into_iter()
@@ -213,17 +254,25 @@ impl Service {
                         person_match(person, &score, &prepared[a as usize].raw, why)
                     })
                     .collect();
-                let answer = self.keep(tx, p, &mut kept, total - b - 1, &matches).await?;
+                // no steward has said anything yet: no non-match assertions to heed
+                let review = review_given(&matches, &[]).map(|r| {
+                    next_task += 1;
+                    (r, next_task - 1)
+                });
+                let answer = keep_decided(&prepared[b], &mut kept, record_ids[b], &matches, review);
                 match answer.outcome {
-                    super::outcome::Outcome::Linked => summary.linked += 1,
+                    Outcome::Linked => summary.linked += 1,
                     _ => summary.persons += 1,
                 }
                 summary.review_tasks += answer.review_task.is_some() as usize;
-                record_ids.push(kept.rows.records.last().expect("kept").id);
                 person_of.push(answer.person_id);
             }
-            self.write_kept(tx, &mut kept, provenance, &model_version, now)
-                .await?;
+            // the persons of the chunk's records are in `person_of`
+            kept.person_of.clear();
+            if send.send(std::mem::take(&mut kept.rows)).await.is_err() {
+                // the writer failed; it reports why
+                return next_task;
+            }
             let documents: Vec<_> = (start..end)
                 .map(|i| {
                     (
@@ -237,7 +286,7 @@ impl Service {
             tracing::info!(records = end, "load progress");
         }
         summary.records = total;
-        Ok(())
+        next_task
     }
 
     /// Each record of `range` scored against its earlier candidates, on all cores: the

@@ -466,20 +466,33 @@ impl Service {
         tx: &mut Tx<'_>,
         matches: &'m [PersonMatch],
     ) -> Result<Option<ReviewToOpen<'m>>, ServiceError> {
-        let linked = matches.first().filter(|m| m.grade != Grade::Possible);
-        Ok(match (linked, duplicates_of(matches)) {
-            (None, _) if !matches.is_empty() => {
-                let candidates = matches.iter().map(|m| m.person_id.clone()).collect();
-                Some((Reason::PossibleMatch, candidates, matches.first()))
+        let apart = match (matches.first(), duplicates_of(matches)) {
+            (Some(m), Some(_)) if m.grade != Grade::Possible => {
+                self.persons_apart_from(tx, &m.person_id).await?
             }
-            (Some(m), Some(others)) => {
-                let apart = self.persons_apart_from(tx, &m.person_id).await?;
-                let others: Vec<String> =
-                    others.into_iter().filter(|o| !apart.contains(o)).collect();
-                (!others.is_empty()).then(|| (Reason::PossibleDuplicate, others, matches.get(1)))
-            }
-            _ => None,
-        })
+            _ => Vec::new(),
+        };
+        Ok(review_given(matches, &apart))
+    }
+}
+
+/// The review a new record opens (see `Service::review_for`), given the persons a
+/// steward said are not one with the person it links to.
+pub(super) fn review_given<'m>(
+    matches: &'m [PersonMatch],
+    apart: &[String],
+) -> Option<ReviewToOpen<'m>> {
+    let linked = matches.first().filter(|m| m.grade != Grade::Possible);
+    match (linked, duplicates_of(matches)) {
+        (None, _) if !matches.is_empty() => {
+            let candidates = matches.iter().map(|m| m.person_id.clone()).collect();
+            Some((Reason::PossibleMatch, candidates, matches.first()))
+        }
+        (Some(_), Some(others)) => {
+            let others: Vec<String> = others.into_iter().filter(|o| !apart.contains(o)).collect();
+            (!others.is_empty()).then(|| (Reason::PossibleDuplicate, others, matches.get(1)))
+        }
+        _ => None,
     }
 }
 

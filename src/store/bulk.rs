@@ -169,6 +169,16 @@ pub async fn next_task_id(
     }
 }
 
+/// Moves PostgreSQL's review task sequence on to `last`, after a load took the ids up to
+/// it without asking the sequence for each.
+pub async fn skip_task_ids_to(tx: &mut Tx<'_>, last: i64) -> Result<(), StoreError> {
+    sqlx::query("SELECT setval(pg_get_serial_sequence('review_tasks', 'id'), $1)")
+        .bind(last)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// Writes `rows` in the caller's transaction.
 pub async fn write(
     tx: &mut Tx<'_>,
