@@ -330,6 +330,7 @@ fn batch_config(args: &InputArgs, truth: Option<PathBuf>) -> anyhow::Result<Batc
         input: InputOptions {
             map,
             skip_bad_rows: args.skip_bad_rows,
+            keep_raw: false,
         },
         limits: BlockingLimits::default(),
         truth,
@@ -422,6 +423,7 @@ fn run_train(args: TrainArgs) -> anyhow::Result<()> {
         input: InputOptions {
             map,
             skip_bad_rows: args.skip_bad_rows,
+            keep_raw: false,
         },
         random_pairs: args.random_pairs,
         seed: args.seed,

@@ -367,3 +367,29 @@ async fn the_load_command_fills_an_empty_data_dir_once() {
         "the loaded record's person is found"
     );
 }
+
+/// `mpi load FILE.csv`: the canonical CSV that `mpi synth` writes and `mpi dedup` reads;
+/// a malformed row refuses the file, naming its line.
+#[test]
+fn the_load_command_reads_canonical_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("records.csv");
+    let o = mpi(&["synth", "--people", "150", "--seed", "5", "--out", s(&csv)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows = std::fs::read_to_string(&csv).unwrap().lines().count() - 1;
+    let bad = dir.path().join("bad.csv");
+    let mut text = std::fs::read_to_string(&csv).unwrap();
+    text.push_str("R9,HOSP_A,1,too,few\n");
+    std::fs::write(&bad, text).unwrap();
+    let data = dir.path().join("state");
+    let o = mpi(&["load", s(&bad), "--data-dir", s(&data)]);
+    assert!(!o.status.success());
+    let line = format!("line {}", rows + 2);
+    assert!(stderr(&o).contains(&line), "{}", stderr(&o));
+
+    let o = mpi(&["load", s(&csv), "--data-dir", s(&data), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let summary: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(summary["records"], rows);
+    assert!(summary["linked"].as_u64().unwrap() > 0, "{summary}");
+}

@@ -20,6 +20,8 @@ pub struct InputOptions {
     pub map: ColumnMap,
     /// Skip and count malformed rows instead of stopping at the first.
     pub skip_bad_rows: bool,
+    /// Keep each record as mapped, before normalizing (`Records::raw`).
+    pub keep_raw: bool,
 }
 
 /// The records of one file, normalized, in file order.
@@ -32,6 +34,8 @@ pub struct Records {
     pub skipped: Vec<(u64, String)>,
     /// Values present but unusable (placeholder or unparseable), per canonical field.
     pub unusable_values: Vec<(&'static str, u64)>,
+    /// The records as mapped, when `InputOptions::keep_raw` asked for them.
+    pub raw: Vec<RawRecord>,
 }
 
 impl Records {
@@ -213,10 +217,24 @@ pub fn read_records(path: &Path, options: &InputOptions) -> Result<Records, Inpu
         }
         chunk.push((line, row.clone()));
         if chunk.len() == CHUNK {
-            normalize_chunk(&mut chunk, &layout, &mut out, &mut lines, &mut unusable);
+            normalize_chunk(
+                &mut chunk,
+                &layout,
+                options,
+                &mut out,
+                &mut lines,
+                &mut unusable,
+            );
         }
     }
-    normalize_chunk(&mut chunk, &layout, &mut out, &mut lines, &mut unusable);
+    normalize_chunk(
+        &mut chunk,
+        &layout,
+        options,
+        &mut out,
+        &mut lines,
+        &mut unusable,
+    );
     bar.finish_and_clear();
     check_unique_ids(&name, &out.ids, &lines)?;
     out.unusable_values = FIELDS
@@ -252,6 +270,7 @@ fn bad_row(
 fn normalize_chunk(
     chunk: &mut Vec<(u64, csv::StringRecord)>,
     layout: &Layout,
+    options: &InputOptions,
     out: &mut Records,
     lines: &mut Vec<u64>,
     unusable: &mut [u64; FIELDS.len()],
@@ -261,15 +280,13 @@ fn normalize_chunk(
         .map(|(line, row)| {
             let raw = raw_record(row, layout);
             let (record, issues) = normalize(&raw);
-            (
-                *line,
-                CompactString::from(raw.record_id.as_str()),
-                record,
-                issues,
-            )
+            let id = CompactString::from(raw.record_id.as_str());
+            let raw = options.keep_raw.then_some(raw);
+            (*line, id, record, issues, raw)
         })
         .collect();
-    for (line, id, record, issues) in normalized {
+    for (line, id, record, issues, raw) in normalized {
+        out.raw.extend(raw);
         for issue in issues {
             if let Some(i) = FIELDS.iter().position(|f| *f == issue.field) {
                 unusable[i] += 1;

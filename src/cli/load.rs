@@ -1,5 +1,6 @@
-//! `mpi load FILE`: the initial load of an empty database from a file of records (NDJSON,
-//! or one JSON array), the same records `POST /v1/records:batch` takes.
+//! `mpi load FILE`: the initial load of an empty database from a file of records: NDJSON
+//! or one JSON array (the records `POST /v1/records:batch` takes), or CSV with the
+//! canonical header (or `--map`), as `mpi dedup` reads it.
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -12,8 +13,12 @@ use mpi::domain::RawRecord;
 
 #[derive(Args)]
 pub struct LoadArgs {
-    /// Records, one JSON object per line (NDJSON) or one JSON array; `-` reads stdin.
+    /// Records: one JSON object per line (NDJSON) or one JSON array (`-` reads stdin),
+    /// or a `.csv` file with the canonical header.
     file: PathBuf,
+    /// For CSV: column mapping `field=column[+column…],…`, or `@FILE`.
+    #[arg(long)]
+    map: Option<String>,
     /// The provenance stored with every record version.
     #[arg(long, default_value = "load")]
     provenance: String,
@@ -30,7 +35,17 @@ pub struct LoadArgs {
 pub fn run(args: LoadArgs) -> anyhow::Result<()> {
     let model = crate::load_model(args.model.as_deref())?;
     let started = std::time::Instant::now();
-    let records = read(&args.file)?;
+    let records = if args
+        .file
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+    {
+        read_csv(&args.file, args.map.as_deref())?
+    } else if args.map.is_some() {
+        bail!("--map is for CSV files (named .csv); JSON records use the canonical keys");
+    } else {
+        read(&args.file)?
+    };
     let read_secs = started.elapsed().as_secs_f64();
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
@@ -68,6 +83,20 @@ pub fn run(args: LoadArgs) -> anyhow::Result<()> {
         );
         Ok(())
     })
+}
+
+/// The records of a CSV file, as mapped (not yet normalized); a malformed row stops the
+/// load before anything is written, naming its line.
+fn read_csv(path: &std::path::Path, map: Option<&str>) -> anyhow::Result<Vec<RawRecord>> {
+    let options = mpi::batch::input::InputOptions {
+        map: match map {
+            Some(m) => mpi::batch::mapping::ColumnMap::from_arg(m)?,
+            None => Default::default(),
+        },
+        skip_bad_rows: false,
+        keep_raw: true,
+    };
+    Ok(mpi::batch::input::read_records(path, &options)?.raw)
 }
 
 /// The records of a file: NDJSON, or a JSON array when it starts with `[`. A line that
