@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use common::app::{Backend, TestApp, spawn_app};
 use common::*;
 use mpi::domain::RawRecord;
-use mpi::identity::LoadError;
+use mpi::identity::{LoadError, LoadSummary};
 use mpi::synth::{SynthConfig, generate};
 use serde_json::{Value, json};
 
@@ -53,19 +53,18 @@ fn pairwise_f1(records: &[(RawRecord, u64)], assigned: &[String]) -> f64 {
 }
 
 /// Persons as sets of records (ids differ between servers).
-fn partition(records: &[(RawRecord, u64)], assigned: &[String]) -> BTreeSet<BTreeSet<usize>> {
+fn partition(assigned: &[String]) -> BTreeSet<BTreeSet<usize>> {
     let mut by: BTreeMap<&str, BTreeSet<usize>> = BTreeMap::new();
     for (i, p) in assigned.iter().enumerate() {
         by.entry(p).or_default().insert(i);
     }
-    let _ = records;
     by.into_values().collect()
 }
 
-async fn links_as_well_as_the_batch_path(backend: Backend) {
-    let records = population();
-    let loaded = spawn_app(backend).await;
-    let summary = loaded
+/// A new server on a fresh database, loaded with `records`.
+async fn app_loaded_with(backend: Backend, records: &[(RawRecord, u64)]) -> (TestApp, LoadSummary) {
+    let app = spawn_app(backend).await;
+    let summary = app
         .service
         .initial_load(
             records.iter().map(|(r, _)| r.clone()).collect(),
@@ -74,6 +73,12 @@ async fn links_as_well_as_the_batch_path(backend: Backend) {
         )
         .await
         .unwrap();
+    (app, summary)
+}
+
+async fn links_as_well_as_the_batch_path(backend: Backend) {
+    let records = population();
+    let (loaded, summary) = app_loaded_with(backend, &records).await;
     assert_eq!(summary.records, records.len());
     assert_eq!(summary.persons + summary.linked, records.len());
     let batched = spawn_app(backend).await;
@@ -98,10 +103,7 @@ async fn links_as_well_as_the_batch_path(backend: Backend) {
         "load F1 {f1_load} against batch F1 {f1_batch}"
     );
     // the same persons for nearly every record: the decisions are the batch path's
-    let (a, b) = (
-        partition(&records, &by_load),
-        partition(&records, &by_batch),
-    );
+    let (a, b) = (partition(&by_load), partition(&by_batch));
     let same: usize = a.intersection(&b).map(BTreeSet::len).sum();
     assert!(
         same as f64 >= 0.98 * records.len() as f64,
@@ -122,16 +124,7 @@ async fn load_links_as_well_as_the_batch_path_postgres() {
 
 async fn serves_what_it_loaded(backend: Backend) {
     let records = population();
-    let app = spawn_app(backend).await;
-    let summary = app
-        .service
-        .initial_load(
-            records.iter().map(|(r, _)| r.clone()).collect(),
-            "test",
-            "tester",
-        )
-        .await
-        .unwrap();
+    let (app, summary) = app_loaded_with(backend, &records).await;
     assert!(summary.linked > 100, "{summary:?}");
     assert_eq!(app.service.index.committed_docs(), records.len() as u64);
     // a record that was linked: its person holds it and the records it joined
