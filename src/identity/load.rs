@@ -4,8 +4,8 @@
 //! instead blocks the whole file in memory and scores its candidate pairs on all cores,
 //! as `mpi dedup` does; then it decides the records in file order, each against the
 //! persons of the records before it, with the rules, rows and events of a batch
-//! registration (`bulk::keep`). The file's name frequencies are the matcher's from the
-//! start. Everything is written in one transaction: all or nothing.
+//! registration (`bulk::keep_decided`). The file's name frequencies are the matcher's
+//! from the start. Everything is written in one transaction: all or nothing.
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -126,10 +126,8 @@ impl Service {
             Err(error) => Err(error),
         };
         self.index.merging(true);
-        if self.store.backend == Backend::Sqlite {
-            // the connection goes back to the pool with the pool's cache
-            let _ = sqlx::query(POOL_CACHE).execute(&mut *tx).await;
-        }
+        // the connection goes back to the pool with the pool's cache
+        let _ = self.cached(&mut tx, POOL_CACHE).await;
         let done = match written {
             Ok(()) => {
                 clock.lap("decide and write", &mut summary);
@@ -159,8 +157,10 @@ impl Service {
         tx.commit()
             .await
             .map_err(|e| ServiceError::from(StoreError::from(e)))?;
-        // the database holds the load; an index that fails here is repaired at start
-        self.index.commit(mark).map_err(ServiceError::from)?;
+        // the database holds the load: an index that fails here is rebuilt at start
+        if let Err(error) = self.index.commit(mark) {
+            tracing::warn!(%error, "search index not committed after the load; it is rebuilt at start");
+        }
         clock.lap("index", &mut summary);
         tracing::info!(
             records = summary.records,
