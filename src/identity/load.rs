@@ -235,6 +235,8 @@ impl Service {
         let mut kept = Kept::default();
         let mut person_of: Vec<String> = Vec::with_capacity(prepared.len());
         let total = prepared.len();
+        // on a terminal only
+        let bar = crate::batch::progress::items(total as u64, "load");
         for start in (0..total).step_by(CHUNK) {
             let end = (start + CHUNK).min(total);
             let scored = self.score_chunk(prepared, earlier, start..end);
@@ -283,8 +285,10 @@ impl Service {
                 })
                 .collect();
             self.index.insert_unseen(&documents);
-            tracing::info!(records = end, "load progress");
+            bar.set_position(end as u64);
+            tracing::debug!(records = end, "load progress");
         }
+        bar.finish_and_clear();
         summary.records = total;
         next_task
     }
