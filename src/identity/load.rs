@@ -312,8 +312,10 @@ impl Service {
                     .filter_map(|&a| {
                         let candidate = &prepared[a as usize].normalized;
                         let score = matcher.score(query, candidate);
-                        (score.decision != Decision::NoMatch)
-                            .then(|| (a, score, matcher.explain(query, candidate)))
+                        (score.decision != Decision::NoMatch).then(|| {
+                            let why = matcher.explain_score(query, candidate, &score);
+                            (a, score, why)
+                        })
                     })
                     .collect()
             })

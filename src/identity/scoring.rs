@@ -103,7 +103,7 @@ impl Service {
                     person_id,
                     &score,
                     &c.raw,
-                    matcher.explain(query, &c.normalized),
+                    matcher.explain_score(query, &c.normalized, &score),
                 )
             })
             .collect()
