@@ -12,6 +12,7 @@ use common::app::{Backend, TestApp, spawn_app};
 use common::*;
 use mpi::domain::RawRecord;
 use mpi::identity::{LoadError, LoadSummary};
+use mpi::store::journal::Journal;
 use mpi::synth::{SynthConfig, generate};
 use serde_json::{Value, json};
 
@@ -126,6 +127,9 @@ async fn serves_what_it_loaded(backend: Backend) {
     let records = population();
     let (app, summary) = app_loaded_with(backend, &records).await;
     assert!(summary.linked > 100, "{summary:?}");
+    if let Backend::Postgres = backend {
+        assert_eq!(summary.journal, Journal::Postgres);
+    }
     assert_eq!(app.service.index.committed_docs(), records.len() as u64);
     // a record that was linked: its person holds it and the records it joined
     let assigned = persons(&app, &records).await;
@@ -319,6 +323,10 @@ async fn the_load_command_fills_an_empty_data_dir_once() {
     let summary: Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(summary["records"], 300);
     assert!(stderr(&o).contains("loaded 300 records"), "{}", stderr(&o));
+    // the command is the database's only user: written once, through a rollback journal,
+    // and the file is left in WAL mode for the service
+    assert_eq!(summary["journal"], "rollback", "{summary}");
+    assert_eq!(header_journal(&data.join("mpi.db")), WAL);
 
     // the load committed the index, marked with the database's last event: the service
     // opens it as current, without a rebuild
@@ -385,4 +393,143 @@ fn the_load_command_reads_canonical_csv() {
     let summary: Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(summary["records"], rows);
     assert!(summary["linked"].as_u64().unwrap() > 0, "{summary}");
+}
+
+/// SQLite's journal as a database file's header records it (bytes 18 and 19).
+fn header_journal(db: &std::path::Path) -> [u8; 2] {
+    use std::io::Read;
+    let mut header = [0u8; 20];
+    std::fs::File::open(db)
+        .unwrap()
+        .read_exact(&mut header)
+        .unwrap();
+    [header[18], header[19]]
+}
+
+/// `header_journal` of a file in WAL mode (a rollback journal's is `[1, 1]`).
+const WAL: [u8; 2] = [2, 2];
+
+fn sqlite_file(app: &TestApp) -> std::path::PathBuf {
+    let url = &app.db.url;
+    let path = url
+        .trim_start_matches("sqlite://")
+        .split('?')
+        .next()
+        .unwrap();
+    std::path::PathBuf::from(path)
+}
+
+/// SQLite leaves WAL mode only for a database's only connection: a load beside another
+/// connection writes through the WAL; one on a store of one connection writes through a
+/// rollback journal. Both load everything and leave the file in WAL mode.
+#[tokio::test]
+async fn a_load_writes_once_through_a_rollback_journal_only_when_alone() {
+    let records = population();
+    let raw = || records.iter().map(|(r, _)| r.clone()).collect::<Vec<_>>();
+
+    let app = spawn_app(Backend::Sqlite).await;
+    let other = app.service.store.pool.acquire().await.unwrap();
+    let summary = app
+        .service
+        .initial_load(raw(), "test", "tester")
+        .await
+        .unwrap();
+    drop(other);
+    assert_eq!(summary.journal, Journal::Wal);
+    assert_eq!(count(&app, "source_records").await, records.len() as i64);
+    assert_eq!(header_journal(&sqlite_file(&app)), WAL);
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = mpi::store::Store::connect_single(&mpi::store::Store::sqlite_url(dir.path()))
+        .await
+        .unwrap();
+    store.migrate().await.unwrap();
+    let service = mpi::identity::Service::open(
+        store,
+        Some(dir.path().join("index").as_path()),
+        mpi::matching::Model::default_model(),
+    )
+    .await
+    .unwrap();
+    let alone = service.initial_load(raw(), "test", "tester").await.unwrap();
+    assert_eq!(alone.journal, Journal::Rollback);
+    assert_eq!(header_journal(&dir.path().join("mpi.db")), WAL);
+    assert!(
+        !dir.path().join("mpi.db-journal").exists(),
+        "the rollback journal is gone"
+    );
+    // the same decisions either way
+    assert_eq!(
+        (
+            alone.records,
+            alone.persons,
+            alone.linked,
+            alone.review_tasks
+        ),
+        (
+            summary.records,
+            summary.persons,
+            summary.linked,
+            summary.review_tasks
+        )
+    );
+    // the one connection is the service's again: a registration after the load
+    let mut next = records[0].0.clone();
+    next.source = "LATER".into();
+    let registered = service.register(next, "test").await.unwrap();
+    let first = service
+        .record(&records[0].0.source, &records[0].0.source_id)
+        .await
+        .unwrap();
+    assert_eq!(Some(registered.person_id), first.person_id);
+}
+
+/// A load killed while it writes through its rollback journal leaves the database as it
+/// was: the next connection rolls the journal back, and the load can run again.
+#[test]
+fn a_killed_load_leaves_an_empty_database_that_loads_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("records.csv");
+    let o = mpi(&[
+        "synth",
+        "--people",
+        "20000",
+        "--seed",
+        "9",
+        "--out",
+        s(&csv),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows = std::fs::read_to_string(&csv).unwrap().lines().count() - 1;
+    let data = dir.path().join("state");
+    let mut load = std::process::Command::new(env!("CARGO_BIN_EXE_mpi"))
+        .args(["load", s(&csv), "--data-dir", s(&data)])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let journal = data.join("mpi.db-journal");
+    let waited = std::time::Instant::now();
+    while !journal.exists() {
+        assert!(
+            load.try_wait().unwrap().is_none(),
+            "the load ended before its journal was seen"
+        );
+        assert!(waited.elapsed().as_secs() < 120, "no journal");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert!(
+        load.try_wait().unwrap().is_none(),
+        "the load ended before it could be killed"
+    );
+    load.kill().unwrap();
+    load.wait().unwrap();
+
+    let o = mpi(&["load", s(&csv), "--data-dir", s(&data), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let summary: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(summary["records"], rows);
+    assert_eq!(summary["journal"], "rollback", "{summary}");
+    assert_eq!(header_journal(&data.join("mpi.db")), WAL);
 }

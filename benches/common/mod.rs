@@ -24,9 +24,21 @@ pub fn percentile(sorted: &[f64], p: f64) -> f64 {
 
 /// A service on a fresh SQLite database and index in `dir` (kept by the caller).
 pub async fn open_service(dir: &std::path::Path) -> std::sync::Arc<mpi::identity::Service> {
-    let store = mpi::store::Store::connect(&mpi::store::Store::sqlite_url(dir))
-        .await
-        .unwrap();
+    open_service_on(dir, false).await
+}
+
+/// As `open_service`; `single`: on one connection, as `mpi load` opens it.
+pub async fn open_service_on(
+    dir: &std::path::Path,
+    single: bool,
+) -> std::sync::Arc<mpi::identity::Service> {
+    let url = mpi::store::Store::sqlite_url(dir);
+    let store = if single {
+        mpi::store::Store::connect_single(&url).await
+    } else {
+        mpi::store::Store::connect(&url).await
+    }
+    .unwrap();
     store.migrate().await.unwrap();
     std::sync::Arc::new(
         mpi::identity::Service::open(

@@ -49,7 +49,8 @@ pub fn run(args: LoadArgs) -> anyhow::Result<()> {
     let read_secs = started.elapsed().as_secs_f64();
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
-        let store = args.state.open_store().await?;
+        // the only connection: on SQLite the load can write through a rollback journal
+        let store = args.state.open_store_single().await?;
         let index_dir = args.state.data_dir.join("index");
         let service = mpi::identity::Service::open(store, Some(&index_dir), model).await?;
         let actor = format!(
@@ -73,13 +74,18 @@ pub fn run(args: LoadArgs) -> anyhow::Result<()> {
             .collect();
         eprintln!(
             "loaded {} records in {secs:.1} s ({:.0} records/s): {} persons, {} linked, {} \
-             review tasks; {}",
+             review tasks; {} (journal: {})",
             summary.records,
             summary.records as f64 / secs,
             summary.persons,
             summary.linked,
             summary.review_tasks,
-            phases.join(", ")
+            phases.join(", "),
+            match summary.journal {
+                mpi::store::journal::Journal::Rollback => "SQLite rollback",
+                mpi::store::journal::Journal::Wal => "SQLite WAL",
+                mpi::store::journal::Journal::Postgres => "PostgreSQL",
+            }
         );
         Ok(())
     })

@@ -32,6 +32,13 @@ impl StateArgs {
         store.migrate().await?;
         Ok(store)
     }
+
+    /// As `open_store`, with one connection (`Store::connect_single`).
+    pub async fn open_store_single(&self) -> anyhow::Result<mpi::store::Store> {
+        let store = mpi::store::Store::connect_single(&self.database_url()).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
 }
 
 /// Audits an action taken at the command line (credential events).

@@ -5,7 +5,9 @@
 //! as `mpi dedup` does; then it decides the records in file order, each against the
 //! persons of the records before it, with the rules, rows and events of a batch
 //! registration (`bulk::keep_decided`). The file's name frequencies are the matcher's
-//! from the start. Everything is written in one transaction: all or nothing.
+//! from the start. Everything is written in one transaction: all or nothing. On SQLite
+//! the transaction goes through a rollback journal when the load holds the database's
+//! only connection (`mpi load`), so its pages are written once (`store::journal`).
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -15,6 +17,7 @@ use crate::batch::blocking::{self, Scope};
 use crate::domain::RawRecord;
 use crate::matching::{Decision, Explanation, Score, TermFrequencies};
 use crate::store::bulk::{self as rows, Rows};
+use crate::store::journal::{self, Journal};
 use crate::store::{Backend, StoreError, events, now_ms};
 
 use super::bulk::{Kept, keep_decided};
@@ -37,7 +40,7 @@ const LOAD_CACHE: &str = "PRAGMA cache_size = -1048576";
 const POOL_CACHE: &str = "PRAGMA cache_size = -65536";
 
 /// What a load did.
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Serialize)]
 pub struct LoadSummary {
     pub records: usize,
     pub persons: usize,
@@ -47,6 +50,8 @@ pub struct LoadSummary {
     pub pairs: usize,
     /// Seconds per phase, in order.
     pub phases: Vec<(&'static str, f64)>,
+    /// The journal the rows were written through.
+    pub journal: Journal,
 }
 
 /// Why a load was refused; nothing was written.
@@ -95,14 +100,79 @@ impl Service {
         actor: &str,
     ) -> Result<LoadSummary, LoadError> {
         let _serial = self.register.lock().await;
-        let mut tx = self.store.begin_write().await.map_err(ServiceError::from)?;
+        let mut conn = self
+            .store
+            .pool
+            .acquire()
+            .await
+            .map_err(|e| ServiceError::from(StoreError::from(e)))?;
+        let journal = journal::for_load(&mut conn, self.store.backend)
+            .await
+            .map_err(ServiceError::from)?;
+        let loaded = self
+            .load_on(&mut conn, items, provenance, actor, journal)
+            .await;
+        if let Err(error) = journal::after_load(&mut conn, journal).await {
+            tracing::warn!(%error, "SQLite journal not set back to WAL after the load; a new connection sets it");
+            // not back in the pool as it is
+            let _ = conn.close().await;
+        } else {
+            drop(conn);
+        }
+        let mut summary = loaded?;
+        let mut clock = Clock::start();
+        let mut tx = self.store.begin().await.map_err(ServiceError::from)?;
+        let mark = events::last_seq(&mut tx)
+            .await
+            .map_err(ServiceError::from)?;
+        tx.commit()
+            .await
+            .map_err(|e| ServiceError::from(StoreError::from(e)))?;
+        // the database holds the load: an index that fails here is rebuilt at start
+        if let Err(error) = self.index.commit(mark) {
+            tracing::warn!(%error, "search index not committed after the load; it is rebuilt at start");
+        }
+        clock.lap("index", &mut summary);
+        tracing::info!(
+            records = summary.records,
+            persons = summary.persons,
+            pairs = summary.pairs,
+            journal = ?summary.journal,
+            "records loaded"
+        );
+        Ok(summary)
+    }
+
+    /// The load's transaction on `conn`, up to its commit; after a failure the index and
+    /// the frequencies are as before it.
+    async fn load_on(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        items: Vec<RawRecord>,
+        provenance: &str,
+        actor: &str,
+        journal: Journal,
+    ) -> Result<LoadSummary, LoadError> {
+        let mut tx = self
+            .store
+            .begin_write_on(conn)
+            .await
+            .map_err(ServiceError::from)?;
         let stored = rows::record_count(&mut tx)
             .await
             .map_err(ServiceError::from)?;
         if stored > 0 {
             return Err(LoadError::NotEmpty(stored));
         }
-        let mut summary = LoadSummary::default();
+        let mut summary = LoadSummary {
+            records: 0,
+            persons: 0,
+            linked: 0,
+            review_tasks: 0,
+            pairs: 0,
+            phases: Vec::new(),
+            journal,
+        };
         let mut clock = Clock::start();
         let prepared = validate(items)?;
         clock.lap("validate", &mut summary);
@@ -150,24 +220,6 @@ impl Service {
             return Err(error.into());
         }
         clock.lap("commit", &mut summary);
-        let mut tx = self.store.begin().await.map_err(ServiceError::from)?;
-        let mark = events::last_seq(&mut tx)
-            .await
-            .map_err(ServiceError::from)?;
-        tx.commit()
-            .await
-            .map_err(|e| ServiceError::from(StoreError::from(e)))?;
-        // the database holds the load: an index that fails here is rebuilt at start
-        if let Err(error) = self.index.commit(mark) {
-            tracing::warn!(%error, "search index not committed after the load; it is rebuilt at start");
-        }
-        clock.lap("index", &mut summary);
-        tracing::info!(
-            records = summary.records,
-            persons = summary.persons,
-            pairs = summary.pairs,
-            "records loaded"
-        );
         Ok(summary)
     }
 

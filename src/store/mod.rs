@@ -9,6 +9,7 @@ pub mod bulk;
 pub mod checkpoint;
 pub mod events;
 pub mod hl7;
+pub mod journal;
 pub mod links;
 pub mod persons;
 pub mod records;
@@ -86,6 +87,16 @@ impl Store {
     /// Connects to `url` (`sqlite:…` or `postgres://…`). For SQLite the folder of the file
     /// is created and the journal switched to WAL.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        Store::connect_with(url, None).await
+    }
+
+    /// As `connect`, with one connection: for a command that is the database's only user
+    /// (`mpi load`), so that it may change SQLite's journal (`journal.rs`).
+    pub async fn connect_single(url: &str) -> Result<Store, StoreError> {
+        Store::connect_with(url, Some(1)).await
+    }
+
+    async fn connect_with(url: &str, connections: Option<u32>) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
@@ -100,7 +111,10 @@ impl Store {
         }
         let options = AnyConnectOptions::from_str(url)?;
         let pool = AnyPoolOptions::new()
-            .max_connections(if backend == Backend::Sqlite { 4 } else { 16 })
+            .max_connections(connections.unwrap_or(match backend {
+                Backend::Sqlite => 4,
+                Backend::Postgres => 16,
+            }))
             .acquire_timeout(Duration::from_secs(30))
             // a SQLite connection is a local file and cannot go stale: no ping (a round
             // trip to its worker thread) before every use
@@ -120,7 +134,7 @@ impl Store {
                         )
                         .await?;
                         conn.execute("PRAGMA foreign_keys = ON").await?;
-                        conn.execute("PRAGMA busy_timeout = 30000").await?;
+                        conn.execute(journal::BUSY_TIMEOUT).await?;
                         // 64 MiB of page cache per connection (the default is 2 MiB)
                         conn.execute("PRAGMA cache_size = -65536").await?;
                     }
@@ -169,6 +183,18 @@ impl Store {
         Ok(match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
+    /// As `begin_write`, on a connection the caller holds.
+    pub async fn begin_write_on<'c>(
+        &self,
+        conn: &'c mut sqlx::AnyConnection,
+    ) -> Result<Tx<'c>, StoreError> {
+        use sqlx::Connection;
+        Ok(match self.backend {
+            Backend::Sqlite => conn.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => conn.begin().await?,
         })
     }
 }
