@@ -1,5 +1,6 @@
 //! The service's command line: settings file < environment < command line, `mpi
-//! reindex`, and a damaged or deleted index repaired at start.
+//! reindex`, a damaged or deleted index repaired at start, and an index in use by a
+//! running service left alone.
 
 mod common;
 
@@ -144,5 +145,45 @@ async fn reindex_and_repair_at_start() {
     std::fs::remove_dir_all(&index).unwrap();
     let mut server = start(&data, None).await;
     finds_kofi(&server, &people[1]).await;
+    server.kill();
+}
+
+/// A command that needs the index while a service holds it (`mpi load`, `mpi reindex`,
+/// a second `mpi serve`) is refused, naming the reason, and leaves the index alone
+/// (it once took the lock for damage and deleted the running service's index).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn commands_refuse_an_index_in_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut server = start(&data, None).await;
+    let people = register_three(&server).await;
+    let index = data.join("index");
+    let file = dir.path().join("more.ndjson");
+    std::fs::write(
+        &file,
+        r#"{"source": "T", "source_id": "9", "given_name": "Ama", "family_name": "Owusu"}"#,
+    )
+    .unwrap();
+    for args in [vec!["load", file.to_str().unwrap()], vec!["reindex"]] {
+        let o = mpi_in(dir.path())
+            .args(&args)
+            .arg("--data-dir")
+            .arg(&data)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success(), "{args:?}: {err}");
+        assert!(err.contains("in use by another process"), "{args:?}: {err}");
+        assert!(index.join("meta.json").is_file(), "{args:?} left the index");
+    }
+    finds_kofi(&server, &people[1]).await;
+    let status = server
+        .client()
+        .get(format!("{}/v1/records/T/9", server.base))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status, 404, "nothing was loaded");
     server.kill();
 }

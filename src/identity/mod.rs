@@ -159,6 +159,8 @@ impl Service {
     ) -> Result<Service, ServiceError> {
         let index = match CandidateIndex::open(index_dir, Caps::default()) {
             Ok(index) => index,
+            // another process's index, not a damaged one: left alone
+            Err(error @ IndexError::InUse(_)) => return Err(error.into()),
             Err(error) => {
                 // a damaged index is derived data: start it again
                 tracing::warn!(%error, "search index unreadable; rebuilding");

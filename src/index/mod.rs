@@ -54,6 +54,11 @@ pub enum IndexError {
     Worker(String),
     #[error("search index: {0}")]
     OpenDirectory(#[from] tantivy::directory::error::OpenDirectoryError),
+    #[error(
+        "search index {0} is in use by another process: stop it (a running `mpi serve`, \
+         say) first"
+    )]
+    InUse(String),
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -166,7 +171,17 @@ impl CandidateIndex {
                 .settings(settings())
                 .create_in_ram()?,
         };
-        let writer: IndexWriter = index.writer_with_num_threads(1, 64 << 20)?;
+        let writer: IndexWriter = index
+            .writer_with_num_threads(1, 64 << 20)
+            .map_err(|error| match error {
+                tantivy::TantivyError::LockFailure(
+                    tantivy::directory::error::LockError::LockBusy,
+                    _,
+                ) => IndexError::InUse(
+                    dir.map_or_else(|| "(in memory)".into(), |d| d.display().to_string()),
+                ),
+                other => other.into(),
+            })?;
         writer.set_merge_policy(Box::new(merge_policy()));
         let reader = index
             .reader_builder()
